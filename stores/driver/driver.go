@@ -130,3 +130,17 @@ type Initializer interface {
 type Describer interface {
 	Describe() string
 }
+
+// Verifier is implemented by drivers that can check their own consistency
+// (index against data, every document readable). Verify returns one
+// human-readable line per problem found; no problems and a nil error means
+// the store is consistent.
+type Verifier interface {
+	Verify(ctx context.Context) ([]string, error)
+}
+
+// IndexRebuilder is implemented by drivers with an index that can be
+// recreated from the data itself.
+type IndexRebuilder interface {
+	RebuildIndex(ctx context.Context) error
+}
