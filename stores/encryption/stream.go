@@ -227,15 +227,23 @@ func (c *streamCipher) nonce(dst []byte, i uint64, last bool) []byte {
 
 // open authenticates and decrypts chunk i in place. A final chunk that opens
 // only as a non-final one means the stream was cut at a chunk boundary.
+//
+// A failed in-place Open may wipe its output, so a final chunk is opened into
+// a fresh buffer first, keeping the ciphertext for the second attempt.
 func (c *streamCipher) open(dst, ct []byte, i uint64, last bool, nonce []byte) ([]byte, error) {
-	pt, err := c.aead.Open(dst, c.nonce(nonce, i, last), ct, c.aad)
-	if err == nil {
+	if !last {
+		pt, err := c.aead.Open(dst, c.nonce(nonce, i, false), ct, c.aad)
+		if err != nil {
+			return nil, fmt.Errorf("%w: stream chunk %d", ErrAuthentication, i)
+		}
 		return pt, nil
 	}
-	if last {
-		if _, err2 := c.aead.Open(nil, c.nonce(nonce, i, false), ct, c.aad); err2 == nil {
-			return nil, fmt.Errorf("%w: stream ends after chunk %d, which is not the final chunk", ErrTruncated, i)
-		}
+	pt, err := c.aead.Open(nil, c.nonce(nonce, i, true), ct, c.aad)
+	if err == nil {
+		return append(dst, pt...), nil
+	}
+	if _, err2 := c.aead.Open(nil, c.nonce(nonce, i, false), ct, c.aad); err2 == nil {
+		return nil, fmt.Errorf("%w: stream ends after chunk %d, which is not the final chunk", ErrTruncated, i)
 	}
 	return nil, fmt.Errorf("%w: stream chunk %d", ErrAuthentication, i)
 }
