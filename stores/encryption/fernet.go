@@ -113,16 +113,16 @@ func FernetDecrypt(key, token []byte, opts *FernetOptions) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: fernet token is not base64url", ErrFormat)
 	}
-	if len(raw) < fernetOverhead+aes.BlockSize {
-		return nil, fmt.Errorf("%w: fernet token of %d bytes", ErrTruncated, len(raw))
-	}
-	if raw[0] != fernetVersion {
+	if len(raw) > 0 && raw[0] != fernetVersion {
 		return nil, fmt.Errorf("%w: fernet version 0x%02x", ErrFormat, raw[0])
 	}
-	body, tag := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
-	if (len(body)-25)%aes.BlockSize != 0 {
-		return nil, fmt.Errorf("%w: fernet ciphertext is not a multiple of the block size", ErrFormat)
+	if len(raw) < fernetOverhead {
+		return nil, fmt.Errorf("%w: fernet token of %d bytes", ErrTruncated, len(raw))
 	}
+	if n := len(raw) - fernetOverhead; n == 0 || n%aes.BlockSize != 0 {
+		return nil, fmt.Errorf("%w: fernet ciphertext of %d bytes is not a positive multiple of the block size", ErrFormat, n)
+	}
+	body, tag := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
 	mac := hmac.New(sha256.New, key[:16])
 	mac.Write(body)
 	if subtle.ConstantTimeCompare(mac.Sum(nil), tag) != 1 {

@@ -73,8 +73,9 @@ type KDFParams struct {
 	Parallelism uint8
 	// ScryptN, ScryptR and ScryptP are scrypt's cost parameters.
 	ScryptN, ScryptR, ScryptP uint32
-	// Info is the HKDF info; empty means [DefaultHKDFInfo].
-	Info string
+	// Info is the HKDF info; nil means [DefaultHKDFInfo] (a non-nil empty
+	// slice is an empty info).
+	Info []byte
 	// KeyLen is the derived key length; 0 means 32.
 	KeyLen int
 }
@@ -95,7 +96,7 @@ func DefaultKDFParams(k KDF) KDFParams {
 	case Scrypt:
 		p.ScryptN, p.ScryptR, p.ScryptP = 1<<14, 8, 1
 	case HKDFSHA256:
-		p.Info = DefaultHKDFInfo
+		p.Info = []byte(DefaultHKDFInfo)
 	}
 	return p
 }
@@ -121,7 +122,7 @@ func (p KDFParams) withDefaults(k KDF) KDFParams {
 	if p.ScryptP == 0 {
 		p.ScryptP = d.ScryptP
 	}
-	if p.Info == "" {
+	if p.Info == nil {
 		p.Info = d.Info
 	}
 	if p.KeyLen == 0 {
@@ -139,7 +140,7 @@ const (
 )
 
 func (p KDFParams) validate(k KDF) error {
-	if p.KeyLen < 1 || p.KeyLen > maxKDFKeyLen {
+	if p.KeyLen < 1 || (k != HKDFSHA256 && p.KeyLen > maxKDFKeyLen) {
 		return fmt.Errorf("%w: key length %d", ErrInvalidKDF, p.KeyLen)
 	}
 	switch k {
@@ -166,8 +167,9 @@ func (p KDFParams) validate(k KDF) error {
 	return nil
 }
 
-// DeriveKey derives a key from password with kdf. When salt is empty a random
-// [DefaultSaltSize]-byte salt is drawn; the salt used is returned so it can
+// DeriveKey derives a key from password with kdf. When salt is nil a random
+// [DefaultSaltSize]-byte salt is drawn (a non-nil empty salt is used as
+// given, as the RFC vectors need); the salt used is returned so it can
 // be stored next to the data. params may be nil: zero fields take the
 // original's defaults, so DeriveKey("pw", salt, Argon2id, nil) gives the key
 // the original derives. Parameters beyond sane bounds (for example 4 GiB of
@@ -181,7 +183,7 @@ func DeriveKey(password, salt []byte, kdf KDF, params *KDFParams) (key, usedSalt
 	if err := p.validate(kdf); err != nil {
 		return nil, nil, err
 	}
-	if len(salt) == 0 {
+	if salt == nil {
 		salt = make([]byte, DefaultSaltSize)
 		if _, err := rand.Read(salt); err != nil {
 			return nil, nil, err
@@ -197,7 +199,7 @@ func DeriveKey(password, salt []byte, kdf KDF, params *KDFParams) (key, usedSalt
 	case Scrypt:
 		key, err = scrypt.Key(password, salt, int(p.ScryptN), int(p.ScryptR), int(p.ScryptP), p.KeyLen)
 	case HKDFSHA256:
-		key, err = hkdf.Key(sha256.New, password, salt, p.Info, p.KeyLen)
+		key, err = hkdf.Key(sha256.New, password, salt, string(p.Info), p.KeyLen)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v: %v", ErrInvalidKDF, kdf, err)

@@ -129,7 +129,11 @@ func newSealHeader(s Secret, o SealOptions, streamed bool) (*SealedHeader, []byt
 		if len(o.Salt) > 255 || len(p.Info) > 255 {
 			return nil, nil, fmt.Errorf("%w: salt and info are at most 255 bytes", ErrInvalidOption)
 		}
-		k, salt, err := DeriveKey(s.password, o.Salt, o.KDF, &p)
+		var salt []byte
+		if len(o.Salt) > 0 {
+			salt = o.Salt
+		}
+		k, salt, err := DeriveKey(s.password, salt, o.KDF, &p)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -173,7 +177,7 @@ func (h *SealedHeader) marshal() []byte {
 		b = binary.BigEndian.AppendUint32(b, p1)
 		b = binary.BigEndian.AppendUint32(b, p2)
 		b = binary.BigEndian.AppendUint32(b, p3)
-		info := ""
+		var info []byte
 		if h.KDF == HKDFSHA256 {
 			info = h.KDFParams.Info
 		}
@@ -276,7 +280,7 @@ func readSealedHeader(r byteReader) (*SealedHeader, error) {
 		if err != nil {
 			return fail(err)
 		}
-		kp := KDFParams{KeyLen: h.Algorithm.KeySize(), Info: string(info)}
+		kp := KDFParams{KeyLen: h.Algorithm.KeySize(), Info: bytes.Clone(info)}
 		switch h.KDF {
 		case Argon2id:
 			if p[2] > 255 {
