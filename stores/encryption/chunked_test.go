@@ -27,9 +27,9 @@ func readAllChunked(c *ChunkedReader) ([]byte, error) {
 func TestChunkedRandomAccess(t *testing.T) {
 	const cs = 64
 	for _, alg := range []Algorithm{AES256GCM, XChaCha20Poly1305} {
-		key := testKey(t, alg)
+		key := streamTestKey(t, alg)
 		for _, n := range []int{0, 1, cs - 1, cs, cs + 1, 3*cs - 1, 3 * cs, 3*cs + 1, 1000} {
-			pt := testData(n)
+			pt := streamTestData(n)
 			opts := &StreamOptions{Algorithm: alg, ChunkSize: cs, AssociatedData: []byte("ad")}
 			ct := sealStream(t, key, pt, opts)
 			c, err := openChunkedBytes(key, ct, opts)
@@ -74,8 +74,8 @@ func TestChunkedRandomAccess(t *testing.T) {
 }
 
 func TestChunkedConcurrent(t *testing.T) {
-	key := testKey(t, AES256GCM)
-	pt := testData(10000)
+	key := streamTestKey(t, AES256GCM)
+	pt := streamTestData(10000)
 	c, err := openChunkedBytes(key, sealStream(t, key, pt, &StreamOptions{ChunkSize: 100}), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -98,9 +98,9 @@ func TestChunkedConcurrent(t *testing.T) {
 }
 
 func TestChunkedTamperEveryByte(t *testing.T) {
-	key := testKey(t, AES256GCM)
+	key := streamTestKey(t, AES256GCM)
 	opts := &StreamOptions{ChunkSize: 16}
-	ct := sealStream(t, key, testData(40), opts)
+	ct := sealStream(t, key, streamTestData(40), opts)
 	for i := range ct {
 		mod := bytes.Clone(ct)
 		mod[i] ^= 0x20
@@ -117,9 +117,9 @@ func TestChunkedTamperEveryByte(t *testing.T) {
 }
 
 func TestChunkedTruncationDetectedAtOpen(t *testing.T) {
-	key := testKey(t, AES256GCM)
+	key := streamTestKey(t, AES256GCM)
 	opts := &StreamOptions{ChunkSize: 16}
-	ct := sealStream(t, key, testData(16*5+3), opts)
+	ct := sealStream(t, key, streamTestData(16*5+3), opts)
 	for n := 0; n < len(ct); n++ {
 		if _, err := openChunkedBytes(key, ct[:n], opts); err == nil {
 			t.Fatalf("truncated to %d of %d bytes: opened", n, len(ct))
@@ -141,7 +141,7 @@ func TestChunkedTruncationDetectedAtOpen(t *testing.T) {
 }
 
 func TestChunkedUpstream(t *testing.T) {
-	dir, key, plain := upstreamCrypto(t)
+	dir, key, plain := streamUpstream(t)
 	ct, err := os.ReadFile(filepath.Join(dir, "chunked.bin"))
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func streamTestdataDir(t testing.TB) string {
 	return ""
 }
 
-func upstreamCrypto(t testing.TB) (dir string, key, plain []byte) {
+func streamUpstream(t testing.TB) (dir string, key, plain []byte) {
 	t.Helper()
 	dir = filepath.Join(streamTestdataDir(t), "upstream", "crypto")
 	kh, err := os.ReadFile(filepath.Join(dir, "key.hex"))
@@ -65,7 +65,7 @@ func upstreamCrypto(t testing.TB) (dir string, key, plain []byte) {
 	return dir, key, plain
 }
 
-func testKey(t testing.TB, a Algorithm) []byte {
+func streamTestKey(t testing.TB, a Algorithm) []byte {
 	t.Helper()
 	k := make([]byte, a.KeySize())
 	if _, err := rand.Read(k); err != nil {
@@ -74,7 +74,7 @@ func testKey(t testing.TB, a Algorithm) []byte {
 	return k
 }
 
-func testData(n int) []byte {
+func streamTestData(n int) []byte {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = byte(i*7 + i>>8)
@@ -110,9 +110,9 @@ func TestStreamRoundTripBoundaries(t *testing.T) {
 	const cs = 64
 	lengths := []int{0, 1, cs - 1, cs, cs + 1, 2*cs - 1, 2 * cs, 2*cs + 1, 10*cs - 1, 10 * cs, 10*cs + 1}
 	for _, alg := range []Algorithm{AES128GCM, AES256GCM, ChaCha20Poly1305, XChaCha20Poly1305} {
-		key := testKey(t, alg)
+		key := streamTestKey(t, alg)
 		for _, n := range lengths {
-			pt := testData(n)
+			pt := streamTestData(n)
 			opts := &StreamOptions{Algorithm: alg, ChunkSize: cs, KeyID: "k1", KeyVersion: 3}
 			ct := sealStream(t, key, pt, opts)
 			chunks := max(1, (n+cs-1)/cs)
@@ -151,7 +151,7 @@ func TestStreamRoundTripBoundaries(t *testing.T) {
 }
 
 func TestStreamHeader(t *testing.T) {
-	key := testKey(t, AES256GCM)
+	key := streamTestKey(t, AES256GCM)
 	ct := sealStream(t, key, []byte("hello"), &StreamOptions{KeyID: "orders", KeyVersion: 7})
 	r := bytes.NewReader(ct)
 	h, err := ReadStreamHeader(r)
@@ -167,9 +167,9 @@ func TestStreamHeader(t *testing.T) {
 }
 
 func TestStreamTamperEveryByte(t *testing.T) {
-	key := testKey(t, AES256GCM)
+	key := streamTestKey(t, AES256GCM)
 	opts := &StreamOptions{ChunkSize: 16, AssociatedData: []byte("ad")}
-	pt := testData(50) // 4 chunks: 16, 16, 16, 2
+	pt := streamTestData(50) // 4 chunks: 16, 16, 16, 2
 	ct := sealStream(t, key, pt, opts)
 	for i := range ct {
 		for _, bit := range []byte{0x01, 0x80} {
@@ -183,9 +183,9 @@ func TestStreamTamperEveryByte(t *testing.T) {
 }
 
 func TestStreamTruncation(t *testing.T) {
-	key := testKey(t, ChaCha20Poly1305)
+	key := streamTestKey(t, ChaCha20Poly1305)
 	opts := &StreamOptions{Algorithm: ChaCha20Poly1305, ChunkSize: 32}
-	pt := testData(32*4 + 5)
+	pt := streamTestData(32*4 + 5)
 	ct := sealStream(t, key, pt, opts)
 	for n := 0; n < len(ct); n++ {
 		_, err := openStream(key, ct[:n], opts)
@@ -213,9 +213,9 @@ func TestStreamTruncation(t *testing.T) {
 }
 
 func TestStreamReorderDuplicateSwap(t *testing.T) {
-	key := testKey(t, AES256GCM)
+	key := streamTestKey(t, AES256GCM)
 	opts := &StreamOptions{ChunkSize: 16}
-	pt := testData(16*4 + 3)
+	pt := streamTestData(16*4 + 3)
 	a := sealStream(t, key, pt, opts)
 	b := sealStream(t, key, pt, opts)
 	hlen := streamFixedLen + streamSaltLen
@@ -239,13 +239,13 @@ func TestStreamReorderDuplicateSwap(t *testing.T) {
 	if _, err := openStream(key, a, &StreamOptions{AssociatedData: []byte("x")}); !errors.Is(err, ErrAuthentication) {
 		t.Errorf("wrong associated data: %v", err)
 	}
-	if _, err := openStream(testKey(t, AES256GCM), a, opts); !errors.Is(err, ErrAuthentication) {
+	if _, err := openStream(streamTestKey(t, AES256GCM), a, opts); !errors.Is(err, ErrAuthentication) {
 		t.Errorf("wrong key: %v", err)
 	}
 }
 
 func TestStreamErrors(t *testing.T) {
-	key := testKey(t, AES256GCM)
+	key := streamTestKey(t, AES256GCM)
 	var buf bytes.Buffer
 	for _, o := range []*StreamOptions{
 		{ChunkSize: 8}, {ChunkSize: MaxChunkSize + 1}, {Algorithm: Fernet}, {Algorithm: 99},
@@ -284,7 +284,7 @@ func TestStreamErrors(t *testing.T) {
 		}
 	}
 	// A failing destination makes the error sticky.
-	fw, err := NewWriter(&failAfter{n: streamFixedLen + streamSaltLen}, key, &StreamOptions{ChunkSize: 16})
+	fw, err := NewWriter(&streamFailAfter{n: streamFixedLen + streamSaltLen}, key, &StreamOptions{ChunkSize: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,9 +296,9 @@ func TestStreamErrors(t *testing.T) {
 	}
 }
 
-type failAfter struct{ n int }
+type streamFailAfter struct{ n int }
 
-func (f *failAfter) Write(p []byte) (int, error) {
+func (f *streamFailAfter) Write(p []byte) (int, error) {
 	if len(p) > f.n {
 		return 0, errors.New("disk full")
 	}
@@ -307,7 +307,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 }
 
 func TestStreamUpstreamTHSE(t *testing.T) {
-	dir, key, plain := upstreamCrypto(t)
+	dir, key, plain := streamUpstream(t)
 	ct, err := os.ReadFile(filepath.Join(dir, "stream.bin"))
 	if err != nil {
 		t.Fatal(err)
