@@ -108,8 +108,7 @@ func FernetDecrypt(key, token []byte, opts *FernetOptions) ([]byte, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	tok := strings.TrimSpace(string(token))
-	raw, err := base64.URLEncoding.DecodeString(tok)
+	raw, err := decodeToken(token)
 	if err != nil {
 		return nil, fmt.Errorf("%w: fernet token is not base64url", ErrFormat)
 	}
@@ -151,4 +150,9 @@ func FernetDecrypt(key, token []byte, opts *FernetOptions) ([]byte, error) {
 		}
 	}
 	return pt[:len(pt)-pad], nil
+}
+
+// decodeToken decodes the base64url text of a Fernet token.
+func decodeToken(token []byte) ([]byte, error) {
+	return base64.URLEncoding.DecodeString(strings.TrimSpace(string(token)))
 }
