@@ -7,7 +7,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -55,20 +57,30 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run executes the command line args and returns the process exit code.
+// run executes the command line args with the process's standard streams
+// and returns the process exit code.
 func run(args []string) int {
+	return runWith(args, os.Stdout, os.Stderr)
+}
+
+// runWith executes the command line args writing to stdout and stderr and
+// returns the exit code: 0 on success, the code of an *exitError, else 2.
+func runWith(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {
 		return 0
 	}
-	if ee, ok := err.(*exitError); ok {
+	var ee *exitError
+	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "truthound:", ee.err)
+			fmt.Fprintln(stderr, "truthound:", ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "truthound:", err)
+	fmt.Fprintln(stderr, "truthound:", err)
 	return 2
 }
