@@ -134,7 +134,7 @@ func (p KDFParams) withDefaults(k KDF) KDFParams {
 // Limits that keep a hostile header from asking for unbounded work.
 const (
 	maxKDFKeyLen     = 1024
-	maxArgon2Memory  = 4 << 20 // KiB, 4 GiB
+	maxArgon2Memory  = 1 << 20 // KiB, 1 GiB
 	maxIterations    = 100_000_000
 	maxScryptProduct = 1 << 30 // N*r*128 bytes
 )
@@ -172,7 +172,7 @@ func (p KDFParams) validate(k KDF) error {
 // given, as the RFC vectors need); the salt used is returned so it can
 // be stored next to the data. params may be nil: zero fields take the
 // original's defaults, so DeriveKey("pw", salt, Argon2id, nil) gives the key
-// the original derives. Parameters beyond sane bounds (for example 4 GiB of
+// the original derives. Parameters beyond sane bounds (for example 2 GiB of
 // Argon2 memory) fail with [ErrInvalidKDF].
 func DeriveKey(password, salt []byte, kdf KDF, params *KDFParams) (key, usedSalt []byte, err error) {
 	var p KDFParams
