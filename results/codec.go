@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"time"
@@ -16,7 +17,7 @@ func Marshal(r *ValidationResult) ([]byte, error) {
 	if r == nil {
 		return nil, invalidf("nil result")
 	}
-	w := writer{pretty: true, b: make([]byte, 0, 1024+len(r.Results)*400)}
+	w := writer{pretty: true, b: make([]byte, 0, 1024+len(r.Results)*600)}
 	if err := w.result(r); err != nil {
 		return nil, err
 	}
@@ -29,11 +30,34 @@ func MarshalCompact(r *ValidationResult) ([]byte, error) {
 	if r == nil {
 		return nil, invalidf("nil result")
 	}
-	w := writer{b: make([]byte, 0, 512+len(r.Results)*300)}
+	w := writer{b: make([]byte, 0, 512+len(r.Results)*450)}
 	if err := w.result(r); err != nil {
 		return nil, err
 	}
 	return w.b, nil
+}
+
+// Encode writes the document Marshal would return (compact: MarshalCompact) to out,
+// in pieces of about 64 KiB, so that a large result never needs a second copy in
+// memory.
+func Encode(out io.Writer, r *ValidationResult, compact bool) error {
+	if r == nil {
+		return invalidf("nil result")
+	}
+	w := writer{pretty: !compact, out: out, b: make([]byte, 0, flushSize+4096)}
+	if err := w.result(r); err != nil {
+		return err
+	}
+	return w.flush(0)
+}
+
+// Decode reads a whole document from in and returns Unmarshal of it.
+func Decode(in io.Reader) (*ValidationResult, error) {
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return nil, err
+	}
+	return Unmarshal(data)
 }
 
 func checkTime(key string, t time.Time) error {
@@ -80,6 +104,9 @@ func (w *writer) result(r *ValidationResult) error {
 			w.sep(i == 0)
 			if err := w.validator(&r.Results[i]); err != nil {
 				return fmt.Errorf("results[%d]: %w", i, err)
+			}
+			if err := w.flush(flushSize); err != nil {
+				return err
 			}
 		}
 		w.close(']')
@@ -431,6 +458,8 @@ func (d *decoder) result() (*ValidationResult, error) {
 		return nil, invalidf("data_asset: missing")
 	case !haveStatus:
 		return nil, invalidf("status: missing")
+	case r.RunID == "":
+		return nil, invalidf("run_id: empty")
 	}
 	if r.Results == nil {
 		r.Results = []ValidatorResult{}

@@ -464,3 +464,34 @@ func TestDuplicateKeysLastWins(t *testing.T) {
 		t.Errorf("got %s", out)
 	}
 }
+
+func TestEncodeDecodeMatchMarshal(t *testing.T) {
+	r := benchResult(300)
+	for _, compact := range []bool{false, true} {
+		var buf bytes.Buffer
+		if err := Encode(&buf, r, compact); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := Marshal(r)
+		if compact {
+			want, _ = MarshalCompact(r)
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("compact=%v: Encode differs from Marshal", compact)
+		}
+		back, err := Decode(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.RunID != r.RunID || len(back.Results) != 300 {
+			t.Errorf("Decode: %s %d", back.RunID, len(back.Results))
+		}
+	}
+	if err := Encode(failWriter{}, r, false); err == nil {
+		t.Error("write error not returned")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

@@ -36,3 +36,18 @@ func testdataDir(t testing.TB) string {
 	t.Skip("shared test data not found: set TRUTHOUND_TESTDATA to run this test")
 	return ""
 }
+
+// testdataPathNoSkip returns rel inside the shared test data folder, or "" when it
+// cannot be found (for optional fuzz seeds).
+func testdataPathNoSkip(rel string) string {
+	if d := os.Getenv("TRUTHOUND_TESTDATA"); d != "" {
+		return filepath.Join(d, rel)
+	}
+	wd, _ := os.Getwd()
+	for dir := wd; filepath.Dir(dir) != dir; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared", "testdata", rel)
+		}
+	}
+	return ""
+}

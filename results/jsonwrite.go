@@ -2,6 +2,7 @@ package results
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"reflect"
 	"slices"
@@ -15,6 +16,20 @@ type writer struct {
 	b      []byte
 	pretty bool
 	depth  int
+	out    io.Writer // if set, flush moves b there
+}
+
+// flushSize is how much Encode buffers before writing to its io.Writer.
+const flushSize = 64 << 10
+
+// flush writes the buffer to w.out when it holds at least min bytes.
+func (w *writer) flush(min int) error {
+	if w.out == nil || len(w.b) < min || len(w.b) == 0 {
+		return nil
+	}
+	_, err := w.out.Write(w.b)
+	w.b = w.b[:0]
+	return err
 }
 
 func (w *writer) nl() {

@@ -1,0 +1,51 @@
+package results
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+func FuzzUnmarshal(f *testing.F) {
+	{
+		for _, name := range []string{"run_20240102_030405_a1b2c3d4.json", "custom-id.with.dots.json"} {
+			if data, err := os.ReadFile(testdataPathNoSkip("upstream/fs-plain/default/validations/" + name)); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	f.Add([]byte(minimal(`, "results": [{"validator_name": "v", "success": false, "details": {"x": NaN, "b": [1E5, -0.0, "\ud800"]}, "execution_time_ms": 3}], "zz": {"b": 1, "a": 2}`)))
+	f.Add([]byte(minimal(`, "tags": {"b": "x", "a": "\u00e9\ud83d\ude00"}, "statistics": {"execution_time_ms": Infinity, "other": null}`)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Unmarshal(data)
+		if err != nil {
+			return
+		}
+		out, err := Marshal(r)
+		if err != nil {
+			t.Fatalf("Marshal after a successful Unmarshal: %v", err)
+		}
+		r2, err := Unmarshal(out)
+		if err != nil {
+			t.Fatalf("Unmarshal(Marshal(r)): %v\n%s", err, out)
+		}
+		out2, err := Marshal(r2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("round trip not stable:\n%s\n%s", out, out2)
+		}
+		c, err := MarshalCompact(r2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r3, err := Unmarshal(c)
+		if err != nil {
+			t.Fatalf("Unmarshal(MarshalCompact): %v\n%s", err, c)
+		}
+		if out3, _ := Marshal(r3); !bytes.Equal(out, out3) {
+			t.Fatalf("compact round trip differs:\n%s\n%s", out, out3)
+		}
+	})
+}
