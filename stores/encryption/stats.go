@@ -55,7 +55,8 @@ type StatsSnapshot struct {
 	PlaintextBytes, CiphertextBytes int64
 	// Duration is the total time spent in successful operations.
 	Duration time.Duration
-	// AlgorithmUse counts operations per algorithm.
+	// AlgorithmUse counts operations per algorithm (those whose algorithm
+	// was known).
 	AlgorithmUse map[Algorithm]int64
 }
 
@@ -71,7 +72,9 @@ func (s *Stats) Record(op Operation, alg Algorithm, plaintextBytes, ciphertextBy
 	if s.s.AlgorithmUse == nil {
 		s.s.AlgorithmUse = make(map[Algorithm]int64)
 	}
-	s.s.AlgorithmUse[alg]++
+	if alg != 0 {
+		s.s.AlgorithmUse[alg]++
+	}
 	if err != nil {
 		s.s.Failures++
 		return
