@@ -108,7 +108,9 @@ func (e *entry) indexEntry() *indexEntry {
 // state is the in-memory picture of a results folder.
 type state struct {
 	entries map[string]*entry
-	seq     uint64
+	// pend holds the ids whose entry has a pending temporary file.
+	pend map[string]bool
+	seq  uint64
 	idx     fileID // the _index.json loaded
 	jOff    int64  // bytes of the journal applied (always at a line end)
 	jLines  int    // journal lines applied
@@ -119,7 +121,7 @@ type state struct {
 	problems []string
 }
 
-func newState() state { return state{entries: map[string]*entry{}} }
+func newState() state { return state{entries: map[string]*entry{}, pend: map[string]bool{}} }
 
 // Driver is the filesystem driver. Use Open or OpenExpectations for a store;
 // NewDriver is for the conformance suite and wrappers.
@@ -281,9 +283,10 @@ func (d *Driver) loadExclusive() error {
 	if errors.Is(err, errBadIndex) {
 		return d.rebuildLocked(err)
 	}
-	for _, e := range st.entries {
-		e.pending = ""
+	for id := range st.pend {
+		st.entries[id].pending = ""
 	}
+	clear(st.pend)
 	d.st = st
 	return d.trimTorn()
 }
@@ -363,6 +366,11 @@ func (st *state) put(e *entry) {
 		e.seq = st.seq
 	}
 	st.entries[e.meta.ID] = e
+	if e.pending != "" {
+		st.pend[e.meta.ID] = true
+	} else {
+		delete(st.pend, e.meta.ID)
+	}
 	st.metas = nil
 }
 
@@ -372,6 +380,7 @@ func (st *state) apply(r *jrec) {
 	case "del":
 		if _, ok := st.entries[r.ID]; ok {
 			delete(st.entries, r.ID)
+			delete(st.pend, r.ID)
 			st.metas = nil
 		}
 	case "put":
@@ -448,6 +457,32 @@ func (d *Driver) removeVariants(id, keep string) bool {
 	return removed
 }
 
+// finishPending renames into place the temporary files of journaled saves
+// this process loaded without the exclusive lock and has not seen finished;
+// the exclusive lock is held, so their writers crashed.
+func (d *Driver) finishPending() error {
+	changed := false
+	for id := range d.st.pend {
+		e := d.st.entries[id]
+		if atomicfile.IsTemp(e.pending) && baseName(e.pending) == e.pending {
+			if err := os.Rename(d.path(e.pending), d.path(e.file)); err == nil {
+				changed = true
+				d.removeVariants(id, e.file)
+			} else if !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("%w: finish save of %q: %w", driver.ErrWrite, id, err)
+			}
+		}
+		e.pending = ""
+	}
+	clear(d.st.pend)
+	if changed {
+		if err := atomicfile.SyncDir(d.dir); err != nil {
+			return fmt.Errorf("%w: sync %s: %w", driver.ErrWrite, d.dir, err)
+		}
+	}
+	return nil
+}
+
 // trimTorn cuts a torn last line (left by a writer killed mid-append) off the
 // journal; the exclusive lock is held and d.st is current.
 func (d *Driver) trimTorn() error {
@@ -510,10 +545,8 @@ func (d *Driver) sync(exclusive bool) error {
 		if err := d.recover(recs); err != nil {
 			return err
 		}
-		for i := range recs {
-			if e, ok := d.st.entries[recs[i].ID]; ok {
-				e.pending = ""
-			}
+		if err := d.finishPending(); err != nil {
+			return err
 		}
 		return d.trimTorn()
 	}
@@ -601,6 +634,9 @@ func (d *Driver) appendJournal(r *jrec) error {
 // fold writes the index with every entry, atomically, and empties the
 // journal; the exclusive lock is held and d.st is current.
 func (d *Driver) fold() error {
+	if err := d.finishPending(); err != nil {
+		return err
+	}
 	// Make the renames and removals of the journaled operations durable
 	// before the journal that could redo them goes.
 	if err := atomicfile.SyncDir(d.dir); err != nil {
@@ -616,9 +652,6 @@ func (d *Driver) fold() error {
 		return fmt.Errorf("%w: sync journal: %w", driver.ErrWrite, err)
 	}
 	d.st.jOff, d.st.jLines = 0, 0
-	for _, e := range d.st.entries {
-		e.pending = ""
-	}
 	return nil
 }
 

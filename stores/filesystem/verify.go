@@ -181,9 +181,11 @@ func (d *Driver) Verify(ctx context.Context) ([]string, error) {
 		problems = append(problems, err.Error())
 	}
 	problems = append(problems, st.problems...)
+	unfinished := map[string]bool{}
 	for _, r := range recs {
 		if r.Op == "put" && r.Tmp != "" && atomicfile.IsTemp(r.Tmp) && baseName(r.Tmp) == r.Tmp {
 			if _, err := os.Stat(d.path(r.Tmp)); err == nil {
+				unfinished[r.ID] = true
 				problems = append(problems, fmt.Sprintf("save of %q not finished: %s was not renamed to %s", r.ID, r.Tmp, r.File))
 			}
 		}
@@ -225,7 +227,7 @@ func (d *Driver) Verify(ctx context.Context) ([]string, error) {
 		slices.Sort(ids)
 		for _, id := range ids {
 			e := st.entries[id]
-			if _, err := os.Stat(d.path(e.file)); err != nil {
+			if _, err := os.Stat(d.path(e.file)); err != nil && !unfinished[id] {
 				problems = append(problems, fmt.Sprintf("index entry %q: data file %s is missing", id, d.path(e.file)))
 			}
 		}
