@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // The sealed format ("THSL", version 1), what [Seal] and [NewSealWriter]
@@ -382,8 +383,9 @@ func sealWithKey(dst []byte, h *SealedHeader, key, plaintext, aad []byte) ([]byt
 func sealAEAD(dst, header []byte, aead cipher.AEAD, plaintext, aad []byte) ([]byte, error) {
 	ns := aead.NonceSize()
 	hl := len(dst) + len(header)
-	out := append(dst, header...)
-	out = append(out, make([]byte, ns, ns+len(plaintext)+aead.Overhead())...)
+	out := slices.Grow(dst, len(header)+ns+len(plaintext)+aead.Overhead())
+	out = append(out, header...)
+	out = out[:hl+ns]
 	nonce := out[hl : hl+ns]
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, err
@@ -502,3 +504,38 @@ func NewSealReader(src io.Reader, s Secret, aad []byte) (io.Reader, error) {
 	}
 	return r, err
 }
+
+// Sealer seals many blobs under one key with the same header, keeping the
+// cipher set up between calls (and, for a password, deriving the key once).
+// It is safe for concurrent use.
+type Sealer struct {
+	h    *SealedHeader
+	aead cipher.AEAD
+}
+
+// NewSealer returns a Sealer for s and opts (opts.ChunkSize is ignored; a
+// password's key is derived now, with one salt for all blobs).
+func NewSealer(s Secret, opts *SealOptions) (*Sealer, error) {
+	o := opts.withDefaults()
+	h, key, err := newSealHeader(s, o, false)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := NewAEAD(h.Algorithm, key)
+	if s.IsPassword() {
+		zero(key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Sealer{h: h, aead: aead}, nil
+}
+
+// Seal appends the sealed blob of plaintext with associated data aad to dst
+// and returns it, as [Seal] would write it; [Open] reads it.
+func (s *Sealer) Seal(dst, plaintext, aad []byte) ([]byte, error) {
+	return sealAEAD(dst, s.h.raw, s.aead, plaintext, aad)
+}
+
+// Header returns the header every blob of s starts with.
+func (s *Sealer) Header() *SealedHeader { return s.h }

@@ -240,3 +240,31 @@ func TestParseSealedHeaderErrors(t *testing.T) {
 		t.Errorf("huge argon2 memory: %v", err)
 	}
 }
+
+func TestSealer(t *testing.T) {
+	key := sealKey(t, AES256GCM)
+	s, err := NewSealer(KeySecret(key), &SealOptions{KeyID: "k", KeyVersion: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := []byte("prefix")
+	out, err := s.Seal(bytes.Clone(prefix), []byte("one"), []byte("id-1"))
+	if err != nil || !bytes.HasPrefix(out, prefix) {
+		t.Fatal(err)
+	}
+	got, err := Open(KeySecret(key), out[len(prefix):], []byte("id-1"))
+	if err != nil || string(got) != "one" || s.Header().KeyID != "k" {
+		t.Fatalf("%q %v", got, err)
+	}
+	ps, err := NewSealer(PasswordSecret([]byte("pw")), &SealOptions{KDFParams: cheapKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := ps.Seal(nil, []byte("a"), nil)
+	b, _ := ps.Seal(nil, []byte("b"), nil)
+	for _, blob := range [][]byte{a, b} {
+		if _, err := Open(PasswordSecret([]byte("pw")), blob, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
