@@ -109,13 +109,13 @@ func (e *entry) indexEntry() *indexEntry {
 type state struct {
 	entries map[string]*entry
 	// pend holds the ids whose entry has a pending temporary file.
-	pend map[string]bool
-	seq  uint64
-	idx     fileID // the _index.json loaded
-	jOff    int64  // bytes of the journal applied (always at a line end)
-	jLines  int    // journal lines applied
-	metas   []driver.Meta
-	loaded  bool
+	pend   map[string]bool
+	seq    uint64
+	idx    fileID // the _index.json loaded
+	jOff   int64  // bytes of the journal applied (always at a line end)
+	jLines int    // journal lines applied
+	metas  []driver.Meta
+	loaded bool
 	// problems found while loading (journal lines that do not parse, bad
 	// run times), reported by Verify.
 	problems []string
