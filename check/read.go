@@ -1,0 +1,304 @@
+package check
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// kind is the type of a cell.
+type kind uint8
+
+const (
+	kNull kind = iota
+	kInt
+	kFloat
+	kBool
+	kDate
+	kString
+	kObject
+	kArray
+	kText // CSV field, type not yet inferred
+	numKinds
+)
+
+var kindNames = [numKinds]string{"null", "int", "float", "bool", "date", "string", "object", "array", "text"}
+
+func (k kind) String() string { return kindNames[k] }
+
+// cell is one value of a row: its text (a JSON number or nested value as written)
+// and its kind.
+type cell struct {
+	s string
+	k kind
+}
+
+// batch is a run of consecutive rows.
+type batch struct {
+	rows  [][]cell
+	width []int // CSV: the number of fields of each row
+	first int64 // 1-based number of rows[0]
+	ncols int   // columns known once the batch was read
+}
+
+func cellAt(row []cell, i int) cell {
+	if i < len(row) {
+		return row[i]
+	}
+	return cell{}
+}
+
+// source reads rows into batches.
+type source interface {
+	// next fills b (up to batchSize rows); it returns io.EOF with no rows at the end.
+	next(b *batch) error
+	columns() []string
+}
+
+const batchSize = 1024
+
+// csvSource reads CSV: a header line, then data rows.
+type csvSource struct {
+	r    *csv.Reader
+	cols []string
+	row  int64
+}
+
+func newCSVSource(r io.Reader, comma rune) (*csvSource, error) {
+	cr := csv.NewReader(r)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	s := &csvSource{r: cr}
+	hdr, err := cr.Read()
+	if err == io.EOF {
+		return s, nil
+	}
+	if err != nil {
+		return nil, csvErr(err)
+	}
+	if len(hdr) > 0 {
+		hdr[0] = strings.TrimPrefix(hdr[0], "\ufeff")
+	}
+	for i, h := range hdr {
+		if h == "" {
+			hdr[i] = fmt.Sprintf("column_%d", i+1)
+		}
+	}
+	s.cols = hdr
+	return s, nil
+}
+
+func csvErr(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%w: CSV line %d, column %d: %v", ErrInvalidInput, pe.Line, pe.Column, pe.Err)
+	}
+	return err
+}
+
+func (s *csvSource) columns() []string { return s.cols }
+
+func (s *csvSource) next(b *batch) error {
+	b.rows, b.width = b.rows[:0], b.width[:0]
+	b.first = s.row + 1
+	if s.cols == nil {
+		return io.EOF
+	}
+	for len(b.rows) < batchSize {
+		rec, err := s.r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return csvErr(err)
+		}
+		row := make([]cell, len(s.cols))
+		for i := 0; i < len(rec) && i < len(s.cols); i++ {
+			if rec[i] != "" {
+				row[i] = cell{rec[i], kText}
+			}
+		}
+		b.rows = append(b.rows, row)
+		b.width = append(b.width, len(rec))
+		s.row++
+	}
+	b.ncols = len(s.cols)
+	if len(b.rows) == 0 {
+		return io.EOF
+	}
+	return nil
+}
+
+// jsonlSource reads one JSON object per line; blank lines are skipped. Columns are
+// the keys, in the order they first appear.
+type jsonlSource struct {
+	r     *bufio.Reader
+	cols  []string
+	index map[string]int
+	row   int64
+	line  int64
+}
+
+func newJSONLSource(r io.Reader) *jsonlSource {
+	return &jsonlSource{r: bufio.NewReaderSize(r, 64<<10), index: map[string]int{}}
+}
+
+func (s *jsonlSource) columns() []string { return s.cols }
+
+func (s *jsonlSource) next(b *batch) error {
+	b.rows, b.width = b.rows[:0], b.width[:0]
+	b.first = s.row + 1
+	for len(b.rows) < batchSize {
+		line, err := s.r.ReadBytes('\n')
+		if len(line) == 0 && err == io.EOF {
+			break
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		s.line++
+		line = bytes.TrimSpace(line)
+		if s.line == 1 {
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
+		if len(line) == 0 {
+			continue
+		}
+		row, perr := s.parse(line)
+		if perr != nil {
+			return fmt.Errorf("%w: JSONL line %d: %v", ErrInvalidInput, s.line, perr)
+		}
+		b.rows = append(b.rows, row)
+		s.row++
+	}
+	b.ncols = len(s.cols)
+	if len(b.rows) == 0 {
+		return io.EOF
+	}
+	return nil
+}
+
+// parse splits a JSON object line into cells, adding new keys as columns.
+func (s *jsonlSource) parse(line []byte) ([]cell, error) {
+	if !json.Valid(line) {
+		var v any
+		err := json.Unmarshal(line, &v)
+		return nil, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if line[0] != '{' {
+		return nil, errors.New("want a JSON object")
+	}
+	row := make([]cell, len(s.cols))
+	i := 1
+	for {
+		i = skipWS(line, i)
+		if line[i] == '}' {
+			break
+		}
+		if line[i] == ',' {
+			i = skipWS(line, i+1)
+		}
+		end := skipValue(line, i)
+		key, err := jsonString(line[i:end])
+		if err != nil {
+			return nil, err
+		}
+		i = skipWS(line, end)
+		i = skipWS(line, i+1) // ':'
+		end = skipValue(line, i)
+		c, err := jsonCell(line[i:end])
+		if err != nil {
+			return nil, err
+		}
+		i = end
+		col, ok := s.index[key]
+		if !ok {
+			col = len(s.cols)
+			s.index[key] = col
+			s.cols = append(s.cols, key)
+		}
+		for len(row) <= col {
+			row = append(row, cell{})
+		}
+		row[col] = c // a repeated key keeps its last value, as JSON decoders do
+	}
+	return row, nil
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns the end of the valid JSON value starting at b[i].
+func skipValue(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		for i++; i < len(b); i++ {
+			switch b[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return i
+	case '{', '[':
+		depth := 0
+		for ; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				i = skipValue(b, i) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return i
+	default:
+		for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
+			i++
+		}
+		return i
+	}
+}
+
+func jsonString(raw []byte) (string, error) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+func jsonCell(raw []byte) (cell, error) {
+	switch raw[0] {
+	case 'n':
+		return cell{}, nil
+	case 't', 'f':
+		return cell{string(raw), kBool}, nil
+	case '"':
+		s, err := jsonString(raw)
+		return cell{s, kString}, err
+	case '{':
+		return cell{string(raw), kObject}, nil
+	case '[':
+		return cell{string(raw), kArray}, nil
+	}
+	if bytes.ContainsAny(raw, ".eE") {
+		return cell{string(raw), kFloat}, nil
+	}
+	return cell{string(raw), kInt}, nil
+}
