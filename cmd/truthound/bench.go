@@ -238,13 +238,18 @@ func runBenchStore(cmd *cobra.Command, o *benchStoreOpts) error {
 		defer os.RemoveAll(tmp)
 		storeURL = "file://" + tmp
 	}
+	s, err := stores.Open(ctx, storeURL)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Init(ctx); err != nil {
+		return err
+	}
 	scratch := o.scratch
 	if scratch == "" {
 		parent := ""
 		if dir := fileStoreDir(storeURL); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
 			parent = filepath.Dir(filepath.Clean(dir))
 		}
 		tmp, err := os.MkdirTemp(parent, ".truthound-bench-raw-")
@@ -253,14 +258,6 @@ func runBenchStore(cmd *cobra.Command, o *benchStoreOpts) error {
 		}
 		defer os.RemoveAll(tmp)
 		scratch = tmp
-	}
-	s, err := stores.Open(ctx, storeURL)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if err := s.Init(ctx); err != nil {
-		return err
 	}
 
 	rep := benchReport{Store: storeURL, N: o.n}
