@@ -56,6 +56,9 @@ type FileStoreOptions struct {
 // associated data) are still read, and their key_id and version must match
 // the file name. Files are created 0600 and written atomically (temporary
 // file and rename); Delete overwrites a file with zeros before removing it.
+//
+// A FileStore is safe for concurrent use within a process; two processes
+// rotating the same key at the same moment are not coordinated.
 type FileStore struct {
 	dir  string
 	aead cipher.AEAD
@@ -360,7 +363,13 @@ func (s *FileStore) Save(ctx context.Context, k *Key) error {
 	case k.Version < curVersion:
 		return s.writeAtomic(s.versionPath(k.ID, k.Version), blob)
 	}
-	if err := os.Rename(s.currentPath(k.ID), s.versionPath(k.ID, curVersion)); err != nil {
+	// Keep the old current file as its version file first, so that a crash
+	// in between never leaves the id without a current file.
+	prev, err := os.ReadFile(s.currentPath(k.ID))
+	if err != nil {
+		return err
+	}
+	if err := s.writeAtomic(s.versionPath(k.ID, curVersion), prev); err != nil {
 		return err
 	}
 	return s.writeAtomic(s.currentPath(k.ID), blob)
