@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -346,5 +347,48 @@ func TestStreamUpstreamTHSE(t *testing.T) {
 	cut := append(bytes.Clone(ct[:33+84*10]), 0, 0, 0, 0)
 	if got, err := openStream(key, cut, nil); err != nil || !bytes.Equal(got, plain[:640]) {
 		t.Errorf("THSE truncation with forged end marker: err=%v (expected to go undetected)", err)
+	}
+}
+
+// TestStreamMemoryFlat pushes 128 MiB through NewWriter and NewReader over a
+// pipe and checks that the bytes allocated stay a few chunk buffers.
+func TestStreamMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 128 MiB")
+	}
+	const total = 128 << 20
+	key := streamTestKey(t, AES256GCM)
+	block := streamTestData(1 << 20)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	pr, pw := io.Pipe()
+	go func() {
+		w, err := NewWriter(pw, key, nil)
+		if err != nil {
+			pw.CloseWithError(err)
+			return
+		}
+		for n := 0; n < total; n += len(block) {
+			if _, err := w.Write(block); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		pw.CloseWithError(w.Close())
+	}()
+	r, err := NewReader(pr, key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.CopyBuffer(io.Discard, r, make([]byte, 1<<20))
+	if err != nil || n != total {
+		t.Fatalf("copied %d bytes: %v", n, err)
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Fatalf("allocated %d bytes to stream %d bytes; want flat (< 4 MiB)", alloc, total)
+	} else {
+		t.Logf("allocated %d bytes to stream %d MiB", alloc, total>>20)
 	}
 }
