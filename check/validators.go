@@ -77,6 +77,14 @@ func toAny[T any](s []T) []any {
 	return out
 }
 
+// verb returns one when n is 1, else many.
+func verb(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 func plural(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
@@ -125,7 +133,7 @@ func (v *rowWidth) finish(st *state, elapsed time.Duration) []results.ValidatorR
 		r.IssueType = strp("ragged_rows")
 		r.Count = v.bad
 		r.Severity = results.High
-		r.Message = strp(fmt.Sprintf("%s with a number of fields other than the header's %d", plural(v.bad, "row", "rows"), len(st.src.columns())))
+		r.Message = strp(fmt.Sprintf("%s %s a number of fields other than the header's %d", plural(v.bad, "row", "rows"), verb(v.bad, "has", "have"), len(st.src.columns())))
 		r.Details["sample_rows"] = toAny(v.samples)
 	}
 	return []results.ValidatorResult{r}
@@ -286,7 +294,7 @@ func (v *typeConsistency) finish(st *state, elapsed time.Duration) []results.Val
 			r.IssueType = strp("mixed_types")
 			r.Count = bad
 			r.Severity = results.Medium
-			r.Message = strp(fmt.Sprintf("%s in column %q are not of its type %s", plural(bad, "value", "values"), name, dom))
+			r.Message = strp(fmt.Sprintf("%s in column %q %s not of its type %s", plural(bad, "value", "values"), name, verb(bad, "is", "are"), dom))
 			r.Details["sample_values"] = sv
 		}
 		out[c] = r
@@ -320,7 +328,7 @@ func (v *duplicateRows) finish(st *state, elapsed time.Duration) []results.Valid
 		r.IssueType = strp("duplicate_rows")
 		r.Count = v.dups
 		r.Severity = results.Medium
-		r.Message = strp(fmt.Sprintf("%s repeat an earlier row", plural(v.dups, "row", "rows")))
+		r.Message = strp(fmt.Sprintf("%s %s an earlier row", plural(v.dups, "row", "rows"), verb(v.dups, "repeats", "repeat")))
 		r.Details["sample_rows"] = toAny(v.samples)
 	}
 	return []results.ValidatorResult{r}
@@ -376,7 +384,7 @@ func (v *uniqueKey) finish(st *state, elapsed time.Duration) []results.Validator
 		r.IssueType = strp("duplicate_keys")
 		r.Count = v.dups
 		r.Severity = results.High
-		r.Message = strp(fmt.Sprintf("%s repeat the key of an earlier row", plural(v.dups, "row", "rows")))
+		r.Message = strp(fmt.Sprintf("%s %s the key of an earlier row", plural(v.dups, "row", "rows"), verb(v.dups, "repeats", "repeat")))
 		r.Details["sample_values"] = v.samples
 	}
 	return []results.ValidatorResult{r}
