@@ -415,6 +415,9 @@ func Open(s Secret, sealed, aad []byte) ([]byte, error) {
 	}
 	body := sealed[h.Len():]
 	if h.Streamed {
+		if len(body) < 4 || string(body[:4]) != streamMagic {
+			return nil, fmt.Errorf("%w: sealed stream body does not start with %q", ErrFormat, streamMagic)
+		}
 		r, err := NewReader(bytes.NewReader(body), key, &StreamOptions{AssociatedData: sealAD(h.raw, aad)})
 		if err != nil {
 			return nil, err
@@ -497,6 +500,9 @@ func NewSealReader(src io.Reader, s Secret, aad []byte) (io.Reader, error) {
 			return nil, err
 		}
 		return bytes.NewReader(pt), nil
+	}
+	if m, _ := br.Peek(4); string(m) != streamMagic {
+		return nil, fmt.Errorf("%w: sealed stream body does not start with %q", ErrFormat, streamMagic)
 	}
 	r, err := NewReader(br, key, &StreamOptions{AssociatedData: sealAD(h.raw, aad)})
 	if s.IsPassword() {
