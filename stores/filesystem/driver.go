@@ -942,7 +942,7 @@ func (d *Driver) selectMetas(ctx context.Context, f *driver.Filter) ([]driver.Me
 	if err := d.refresh(); err != nil {
 		return nil, err
 	}
-	return driver.Select(d.st.allMetas(), f), nil
+	return selectMetas(d.st.allMetas(), f), nil
 }
 
 // Count returns the number of results that match f, from the index.

@@ -139,3 +139,5 @@ func joinLines(ss []string) string {
 	}
 	return out
 }
+
+func timeSecond(i int) time.Duration { return time.Duration(i) * time.Second }

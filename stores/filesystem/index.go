@@ -28,6 +28,14 @@ var errNotIndex = errors.New("not an index")
 // the "concurrent" {"version","updated_at","entries":{id:{"item_id",
 // "metadata",...}}} one. Entries come back in file order.
 func parseIndex(data []byte) ([]indexEntry, error) {
+	if ents, err := parseFlatFast(data); err == nil {
+		return ents, nil
+	}
+	return parseIndexSlow(data)
+}
+
+// parseIndexSlow is parseIndex with encoding/json only.
+func parseIndexSlow(data []byte) ([]indexEntry, error) {
 	keys, vals, err := orderedObject(data)
 	if err != nil {
 		return nil, err
