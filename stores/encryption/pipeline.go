@@ -309,9 +309,7 @@ func (p *Pipeline) readKey(h *SealedHeader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.key != nil {
-		zero(c.key)
-	}
+	// The previous key is not zeroed: a concurrent Reverse may still use it.
 	c.key, c.kdf, c.salt, c.params = key, h.KDF, bytes.Clone(h.Salt), h.KDFParams
 	return key, nil
 }

@@ -140,3 +140,29 @@ func TestReverseOriginalErrors(t *testing.T) {
 		t.Errorf("no key: %v", err)
 	}
 }
+
+func TestPipelineConcurrent(t *testing.T) {
+	p := NewPipeline().Compress(compression.Zstd, 0).EncryptWithPassword(AES256GCM, []byte("pw"), Argon2id, cheapKDF).Checksum()
+	other, _ := NewPipeline().EncryptWithPassword(AES256GCM, []byte("pw"), Argon2id, cheapKDF).Process([]byte("other salt"))
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 20 && err == nil; i++ {
+				var r *Result
+				if r, err = p.Process([]byte("concurrent")); err == nil {
+					_, err = p.Reverse(r.Data)
+				}
+				if err == nil {
+					_, err = p.Reverse(other.Data) // another salt: replaces the read cache
+				}
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
