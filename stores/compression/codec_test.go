@@ -170,12 +170,17 @@ func TestRoundTripEdgeCases(t *testing.T) {
 }
 
 // TestRoundTripCorpus runs every codec and level over every corpus file,
-// each cut to 64 KiB so the matrix stays fast under -race; the full files
-// are round-tripped at the Balanced level by the fast codecs.
+// each cut to 32 KiB so the matrix stays fast under -race; the files up to
+// 4 MiB (1 MiB under -race) are round-tripped at the Balanced level by the
+// fast codecs.
 func TestRoundTripCorpus(t *testing.T) {
 	files := loadCorpus(t, 0)
+	fullMax := 4 << 20
+	if raceEnabled {
+		fullMax = 1 << 20
+	}
 	for _, f := range files {
-		cut := f.data[:min(len(f.data), 64<<10)]
+		cut := f.data[:min(len(f.data), 32<<10)]
 		for _, a := range Algorithms() {
 			for _, l := range Levels() {
 				t.Run(fmt.Sprintf("%s/%s/%s", f.name, a, l), func(t *testing.T) {
@@ -184,7 +189,7 @@ func TestRoundTripCorpus(t *testing.T) {
 			}
 		}
 		for _, a := range []Algorithm{Gzip, Zstd, LZ4, Snappy, Deflate} {
-			full := f.data[:min(len(f.data), 4<<20)]
+			full := f.data[:min(len(f.data), fullMax)]
 			t.Run(fmt.Sprintf("%s/%s/full", f.name, a), func(t *testing.T) {
 				roundTrip(t, a, Balanced, full)
 			})

@@ -60,7 +60,7 @@ func NewWriter(w io.Writer, a Algorithm, l Level) (io.WriteCloser, error) {
 	case Brotli:
 		return brotli.NewWriterLevel(w, lvl), nil
 	case LZMA:
-		return xzWriter(w, l, -1)
+		return &lazyXZ{w: w, l: l, dict: xzDict[lvl]}, nil
 	case BZ2:
 		return dsbzip2.NewWriter(w, &dsbzip2.WriterConfig{Level: lvl})
 	}
@@ -145,6 +145,54 @@ func xzWriter(w io.Writer, l Level, size int) (io.WriteCloser, error) {
 	}
 	cfg := xz.WriterConfig{DictCap: dict}
 	return cfg.NewWriter(w)
+}
+
+// lazyXZ holds back the first dictionary-size bytes so that a short stream
+// gets a dictionary of its own size: the xz library allocates the whole
+// preset dictionary (up to 64 MiB) up front.
+type lazyXZ struct {
+	w    io.Writer
+	l    Level
+	dict int
+	buf  []byte
+	zw   io.WriteCloser
+}
+
+func (z *lazyXZ) Write(p []byte) (int, error) {
+	if z.zw != nil {
+		return z.zw.Write(p)
+	}
+	if len(z.buf)+len(p) < z.dict {
+		z.buf = append(z.buf, p...)
+		return len(p), nil
+	}
+	if err := z.start(-1); err != nil {
+		return 0, err
+	}
+	return z.zw.Write(p)
+}
+
+// start opens the xz writer (size >= 0 caps its dictionary) and hands it
+// the held-back bytes.
+func (z *lazyXZ) start(size int) error {
+	zw, err := xzWriter(z.w, z.l, size)
+	if err != nil {
+		return err
+	}
+	z.zw = zw
+	buf := z.buf
+	z.buf = nil
+	_, err = zw.Write(buf)
+	return err
+}
+
+func (z *lazyXZ) Close() error {
+	if z.zw == nil {
+		if err := z.start(len(z.buf)); err != nil {
+			return err
+		}
+	}
+	return z.zw.Close()
 }
 
 type nopWriteCloser struct{ io.Writer }
