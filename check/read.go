@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -44,6 +45,26 @@ type batch struct {
 	width []int // CSV: the number of fields of each row
 	first int64 // 1-based number of rows[0]
 	ncols int   // columns known once the batch was read
+	slab  []cell
+}
+
+// reset empties b for the next rows, keeping its memory.
+func (b *batch) reset(first int64) {
+	b.rows, b.width, b.slab = b.rows[:0], b.width[:0], b.slab[:0]
+	b.first = first
+}
+
+// row returns n null cells from the batch's slab; appending to it never
+// overwrites another row.
+func (b *batch) row(n int) []cell {
+	if len(b.slab)+n > cap(b.slab) {
+		b.slab = make([]cell, 0, max(n*batchSize, 2*cap(b.slab)))
+	}
+	i := len(b.slab)
+	b.slab = b.slab[:i+n]
+	r := b.slab[i : i+n : i+n]
+	clear(r)
+	return r
 }
 
 func cellAt(row []cell, i int) cell {
@@ -73,6 +94,7 @@ func newCSVSource(r io.Reader, comma rune) (*csvSource, error) {
 	cr := csv.NewReader(r)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true // next copies what it keeps
 	s := &csvSource{r: cr}
 	hdr, err := cr.Read()
 	if err == io.EOF {
@@ -89,7 +111,7 @@ func newCSVSource(r io.Reader, comma rune) (*csvSource, error) {
 			hdr[i] = fmt.Sprintf("column_%d", i+1)
 		}
 	}
-	s.cols = hdr
+	s.cols = slices.Clone(hdr)
 	return s, nil
 }
 
@@ -104,8 +126,7 @@ func csvErr(err error) error {
 func (s *csvSource) columns() []string { return s.cols }
 
 func (s *csvSource) next(b *batch) error {
-	b.rows, b.width = b.rows[:0], b.width[:0]
-	b.first = s.row + 1
+	b.reset(s.row + 1)
 	if s.cols == nil {
 		return io.EOF
 	}
@@ -117,7 +138,7 @@ func (s *csvSource) next(b *batch) error {
 		if err != nil {
 			return csvErr(err)
 		}
-		row := make([]cell, len(s.cols))
+		row := b.row(len(s.cols))
 		for i := 0; i < len(rec) && i < len(s.cols); i++ {
 			if rec[i] != "" {
 				row[i] = cell{rec[i], kText}
@@ -142,6 +163,7 @@ type jsonlSource struct {
 	index map[string]int
 	row   int64
 	line  int64
+	long  []byte
 }
 
 func newJSONLSource(r io.Reader) *jsonlSource {
@@ -150,11 +172,25 @@ func newJSONLSource(r io.Reader) *jsonlSource {
 
 func (s *jsonlSource) columns() []string { return s.cols }
 
+// readLine returns the next line (valid until the next call), reading lines longer
+// than the buffer into s.long.
+func (s *jsonlSource) readLine() ([]byte, error) {
+	line, err := s.r.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return line, err
+	}
+	s.long = append(s.long[:0], line...)
+	for err == bufio.ErrBufferFull {
+		line, err = s.r.ReadSlice('\n')
+		s.long = append(s.long, line...)
+	}
+	return s.long, err
+}
+
 func (s *jsonlSource) next(b *batch) error {
-	b.rows, b.width = b.rows[:0], b.width[:0]
-	b.first = s.row + 1
+	b.reset(s.row + 1)
 	for len(b.rows) < batchSize {
-		line, err := s.r.ReadBytes('\n')
+		line, err := s.readLine()
 		if len(line) == 0 && err == io.EOF {
 			break
 		}
@@ -169,7 +205,7 @@ func (s *jsonlSource) next(b *batch) error {
 		if len(line) == 0 {
 			continue
 		}
-		row, perr := s.parse(line)
+		row, perr := s.parse(line, b.row(len(s.cols)))
 		if perr != nil {
 			return fmt.Errorf("%w: JSONL line %d: %v", ErrInvalidInput, s.line, perr)
 		}
@@ -184,7 +220,7 @@ func (s *jsonlSource) next(b *batch) error {
 }
 
 // parse splits a JSON object line into cells, adding new keys as columns.
-func (s *jsonlSource) parse(line []byte) ([]cell, error) {
+func (s *jsonlSource) parse(line []byte, row []cell) ([]cell, error) {
 	if !json.Valid(line) {
 		var v any
 		err := json.Unmarshal(line, &v)
@@ -193,7 +229,7 @@ func (s *jsonlSource) parse(line []byte) ([]cell, error) {
 	if line[0] != '{' {
 		return nil, errors.New("want a JSON object")
 	}
-	row := make([]cell, len(s.cols))
+	ls := string(line) // one allocation; cells are substrings of it
 	i := 1
 	for {
 		i = skipWS(line, i)
@@ -204,14 +240,14 @@ func (s *jsonlSource) parse(line []byte) ([]cell, error) {
 			i = skipWS(line, i+1)
 		}
 		end := skipValue(line, i)
-		key, err := jsonString(line[i:end])
+		key, err := jsonString(ls[i:end])
 		if err != nil {
 			return nil, err
 		}
 		i = skipWS(line, end)
 		i = skipWS(line, i+1) // ':'
 		end = skipValue(line, i)
-		c, err := jsonCell(line[i:end])
+		c, err := jsonCell(ls[i:end])
 		if err != nil {
 			return nil, err
 		}
@@ -274,31 +310,31 @@ func skipValue(b []byte, i int) int {
 	}
 }
 
-func jsonString(raw []byte) (string, error) {
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1]), nil
+func jsonString(raw string) (string, error) {
+	if strings.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
 	}
 	var s string
-	err := json.Unmarshal(raw, &s)
+	err := json.Unmarshal([]byte(raw), &s)
 	return s, err
 }
 
-func jsonCell(raw []byte) (cell, error) {
+func jsonCell(raw string) (cell, error) {
 	switch raw[0] {
 	case 'n':
 		return cell{}, nil
 	case 't', 'f':
-		return cell{string(raw), kBool}, nil
+		return cell{raw, kBool}, nil
 	case '"':
 		s, err := jsonString(raw)
 		return cell{s, kString}, err
 	case '{':
-		return cell{string(raw), kObject}, nil
+		return cell{raw, kObject}, nil
 	case '[':
-		return cell{string(raw), kArray}, nil
+		return cell{raw, kArray}, nil
 	}
-	if bytes.ContainsAny(raw, ".eE") {
-		return cell{string(raw), kFloat}, nil
+	if strings.ContainsAny(raw, ".eE") {
+		return cell{raw, kFloat}, nil
 	}
-	return cell{string(raw), kInt}, nil
+	return cell{raw, kInt}, nil
 }
