@@ -1,0 +1,26 @@
+// Package storetest is the conformance suite every backend of package stores
+// must pass, and the benchmarks every backend runs.
+//
+// A backend's tests provide a Harness, which makes new, empty stores, and call
+// RunConformanceTests:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.RunConformanceTests(t, newHarness)
+//	}
+//
+// The suite checks, through the portable *stores.Store, what users rely on
+// whatever the backend: create, read, replace and delete; every query filter
+// and their combinations against a reference model; ordering (run time
+// descending by default, ties broken by run id in the same direction) and
+// paging; counts; hostile ids (path traversal, separators, control
+// characters, invalid UTF-8, overlong) rejected with ErrInvalid and nothing
+// written; unicode ids and assets; a 10 MB result; concurrent writers and
+// readers; not-found, closed-store and cancelled-context errors; expectation
+// suites; and reading back the results written by the Python original (the
+// fixtures of shared/testdata/upstream, located through the environment
+// variable TRUTHOUND_TESTDATA or by walking up from the working directory to
+// a folder shared/testdata).
+//
+// The fixture test fails when the test data is missing and the environment
+// variable CI is set; otherwise it is skipped with a message.
+package storetest
