@@ -35,6 +35,7 @@ type rawCodec struct {
 	brw *brotli.Writer
 	brr *brotli.Reader
 	bzw *dsbzip2.Writer
+	out []byte // reused output of the block codecs
 }
 
 func newRawCodec(a Algorithm, l Level) (*rawCodec, error) {
@@ -77,9 +78,13 @@ func (r *rawCodec) compress(src []byte) ([]byte, error) {
 		r.buf.Write(src)
 		return r.buf.Bytes(), nil
 	case Snappy:
-		return s2.EncodeSnappy(r.buf.AvailableBuffer()[:0], src), nil
+		if n := s2.MaxEncodedLen(len(src)); len(r.out) < n {
+			r.out = make([]byte, n)
+		}
+		return s2.EncodeSnappy(r.out, src), nil
 	case Zstd:
-		return r.zse.EncodeAll(src, r.buf.AvailableBuffer()[:0]), nil
+		r.out = r.zse.EncodeAll(src, r.out[:0])
+		return r.out, nil
 	case Gzip:
 		r.gzw.Reset(&r.buf)
 		w = r.gzw
