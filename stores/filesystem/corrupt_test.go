@@ -304,3 +304,37 @@ func TestStaleTempFilesRemoved(t *testing.T) {
 	}
 	verifyClean(t, s)
 }
+
+// A tampered index or journal naming ids or files outside the folder makes
+// the store touch nothing outside it.
+func TestTamperedIndexAndJournal(t *testing.T) {
+	base, dir := fiveResults(t, driver.Identity)
+	victim := filepath.Join(base, "victim.json")
+	os.WriteFile(victim, []byte(`{"keep": true}`), 0o644)
+	idx := `{"../../victim": {"data_asset": "x", "run_time": "2024-01-01T00:00:00", "status": "success", "file": "../../victim.json", "tags": {}},
+ "r0": {"data_asset": "customers.csv", "run_time": "2024-05-06T07:08:09", "status": "failure", "file": "../../victim.json", "tags": {}}}`
+	os.WriteFile(filepath.Join(dir, indexName), []byte(idx), 0o644)
+	j := `{"op":"del","id":"../../victim"}` + "\n" +
+		`{"op":"put","id":"r1","file":"../../victim.json","tmp":"../../victim.json"}` + "\n"
+	os.WriteFile(filepath.Join(dir, journalName), []byte(j), 0o644)
+	s := openStore(t, base, Options{})
+	if err := s.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := s.ListIDs(ctx, &stores.Query{OrderBy: driver.ByRunID, Ascending: true})
+	if !slices.Equal(ids, []string{"r0", "r1"}) {
+		t.Errorf("ids = %v", ids)
+	}
+	for _, id := range ids {
+		r, err := s.Get(ctx, id)
+		if err != nil || r.RunID != id {
+			t.Errorf("get %s: %v", id, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(victim); err != nil || string(data) != `{"keep": true}` {
+		t.Fatalf("file outside the store touched: %q, %v", data, err)
+	}
+}

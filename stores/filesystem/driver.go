@@ -323,6 +323,11 @@ func (d *Driver) readState() (state, []jrec, error) {
 			for i := range ents {
 				st.addIndexEntry(&ents[i])
 			}
+			for _, e := range st.entries {
+				if e.file == "" {
+					e.file = d.findFile(e.meta.ID)
+				}
+			}
 		}
 	}
 	if idxErr != nil {
@@ -340,7 +345,8 @@ func (d *Driver) readState() (state, []jrec, error) {
 }
 
 func (st *state) addIndexEntry(ie *indexEntry) {
-	if ie.ID == "" {
+	if err := checkID(ie.ID); err != nil {
+		st.problems = append(st.problems, fmt.Sprintf("%s: entry %q ignored: %v", indexName, ie.ID, err))
 		return
 	}
 	t, err := results.ParseTime(ie.RunTime)
@@ -349,7 +355,7 @@ func (st *state) addIndexEntry(ie *indexEntry) {
 	}
 	file := ie.File
 	if file == "" || baseName(file) != file {
-		file = ie.ID + ".json"
+		file = "" // found on disk by readState
 	}
 	st.put(&entry{
 		meta:    driver.Meta{ID: ie.ID, DataAsset: ie.DataAsset, RunTime: t, Status: ie.Status, Tags: ie.Tags},
@@ -376,6 +382,10 @@ func (st *state) put(e *entry) {
 
 // apply applies one journal record.
 func (st *state) apply(r *jrec) {
+	if err := checkID(r.ID); err != nil {
+		st.problems = append(st.problems, fmt.Sprintf("%s: record for %q ignored: %v", journalName, r.ID, err))
+		return
+	}
 	switch r.Op {
 	case "del":
 		if _, ok := st.entries[r.ID]; ok {
@@ -420,6 +430,9 @@ func (d *Driver) recover(recs []jrec) error {
 	changed := false
 	for i := range recs {
 		r := &recs[i]
+		if checkID(r.ID) != nil {
+			continue
+		}
 		switch r.Op {
 		case "put":
 			if r.Tmp == "" || !atomicfile.IsTemp(r.Tmp) || baseName(r.Tmp) != r.Tmp || baseName(r.File) != r.File {
@@ -443,6 +456,17 @@ func (d *Driver) recover(recs []jrec) error {
 		}
 	}
 	return nil
+}
+
+// findFile returns the name of the data file of id on disk (id.json when
+// there is none).
+func (d *Driver) findFile(id string) string {
+	for _, x := range extensions {
+		if _, err := os.Stat(d.path(id + x.ext)); err == nil {
+			return id + x.ext
+		}
+	}
+	return id + ".json"
 }
 
 // removeVariants removes the data files of id other than keep and reports

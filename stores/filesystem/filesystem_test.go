@@ -408,3 +408,55 @@ func TestClosed(t *testing.T) {
 		t.Errorf("put after close: %v", err)
 	}
 }
+
+// Goroutines on two stores over one folder: saves, reads, queries and
+// deletes at once (run with -race).
+func TestConcurrentGoroutines(t *testing.T) {
+	base := t.TempDir()
+	a := openStore(t, base, Options{CompactAfter: 7})
+	b := openStore(t, base, Options{CompactAfter: 7})
+	const workers, each = 6, 15
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			s := a
+			if w%2 == 1 {
+				s = b
+			}
+			for i := range each {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if err := s.Save(ctx, newResult(id, i)); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Get(ctx, id); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.ListIDs(ctx, &stores.Query{Limit: 5}); err != nil {
+					errs <- err
+					return
+				}
+				if i%5 == 4 {
+					if ok, err := s.Delete(ctx, id); !ok || err != nil {
+						errs <- fmt.Errorf("delete %s: %v, %v", id, ok, err)
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := workers * (each - each/5)
+	for _, s := range []*stores.Store{a, b} {
+		if n, err := s.Count(ctx, nil); n != want || err != nil {
+			t.Errorf("count = %d, %v; want %d", n, err, want)
+		}
+	}
+	verifyClean(t, a)
+}
