@@ -360,7 +360,7 @@ func (d *decoder) float(key string) (float64, rawFloat, error) {
 }
 
 // freeMap reads an object of free-form values (null gives nil).
-func (d *decoder) freeMap(key string, ord orders, path string) (map[string]any, error) {
+func (d *decoder) freeMap(key string, ord *orders, path string) (map[string]any, error) {
 	if d.p.null() {
 		return nil, nil
 	}
@@ -395,7 +395,7 @@ func (d *decoder) result() (*ValidationResult, error) {
 		return nil, invalidf("document: want an object, got %s", d.kind())
 	}
 	r := &ValidationResult{}
-	x := &docExtra{ord: orders{}}
+	x := &docExtra{}
 	var haveID, haveTime, haveAsset, haveStatus bool
 	err := p.object(func(k string) error {
 		var err error
@@ -428,16 +428,16 @@ func (d *decoder) result() (*ValidationResult, error) {
 		case "statistics":
 			err = d.statistics(&r.Statistics, x)
 		case "tags":
-			r.Tags, err = d.tags(x.ord)
+			r.Tags, err = d.tags(&x.ord)
 		case "metadata":
-			r.Metadata, err = d.freeMap(k, x.ord, k)
+			r.Metadata, err = d.freeMap(k, &x.ord, k)
 		case "suite_name":
 			r.SuiteName, err = d.optStr(k)
 		case "runtime_environment":
-			r.RuntimeEnvironment, err = d.freeMap(k, x.ord, k)
+			r.RuntimeEnvironment, err = d.freeMap(k, &x.ord, k)
 		default:
 			var v any
-			if v, err = p.value(x.ord, k); err == nil {
+			if v, err = p.value(&x.ord, k); err == nil {
 				x.extra = addMember(x.extra, k, v)
 			}
 		}
@@ -482,7 +482,7 @@ func (d *decoder) result() (*ValidationResult, error) {
 	return r, nil
 }
 
-func (d *decoder) tags(ord orders) (map[string]string, error) {
+func (d *decoder) tags(ord *orders) (map[string]string, error) {
 	if d.p.null() {
 		return nil, nil
 	}
@@ -507,7 +507,10 @@ func (d *decoder) tags(ord orders) (map[string]string, error) {
 		return nil
 	})
 	if !sorted {
-		ord["tags"] = keys
+		if *ord == nil {
+			*ord = orders{}
+		}
+		(*ord)["tags"] = keys
 	}
 	return m, err
 }
@@ -589,7 +592,7 @@ func (d *decoder) validator(i int) (ValidatorResult, error) {
 	if d.p.peek() != '{' {
 		return v, d.keyErr(prefix, "want an object, got %s", d.kind())
 	}
-	x := &vrExtra{ord: orders{}}
+	var x vrExtra
 	var haveName, haveSuccess bool
 	err := d.p.object(func(k string) error {
 		key := prefix + "." + k
@@ -619,12 +622,12 @@ func (d *decoder) validator(i int) (ValidatorResult, error) {
 		case "message":
 			v.Message, err = d.optStr(key)
 		case "details":
-			v.Details, err = d.freeMap(key, x.ord, k)
+			v.Details, err = d.freeMap(key, &x.ord, k)
 		case "execution_time_ms":
 			v.ExecutionTimeMS, x.exec, err = d.float(key)
 		default:
 			var val any
-			if val, err = d.p.value(x.ord, k); err == nil {
+			if val, err = d.p.value(&x.ord, k); err == nil {
 				x.extra = addMember(x.extra, k, val)
 			}
 		}
@@ -646,7 +649,7 @@ func (d *decoder) validator(i int) (ValidatorResult, error) {
 		x.ord = nil
 	}
 	if x.ord != nil || x.extra != nil || x.exec.text != "" {
-		v.x = x
+		v.x = &x
 	}
 	return v, nil
 }

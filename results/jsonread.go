@@ -28,6 +28,8 @@ type parser struct {
 	data  []byte
 	i     int
 	depth int
+	keys  []string // keys of the objects being read, innermost last
+	vals  []any    // elements of the arrays being read, innermost last
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -348,27 +350,29 @@ func (p *parser) number() ([]byte, error) {
 
 // value reads any value: map[string]any, []any, string, json.Number, bool or nil.
 // When ord is not nil the key order of objects whose keys are not sorted is recorded
-// in ord under path.
-func (p *parser) value(ord orders, path string) (any, error) {
+// in *ord (allocated on first use) under path.
+func (p *parser) value(ord *orders, path string) (any, error) {
 	switch c := p.peek(); c {
 	case '{':
 		m := map[string]any{}
-		var keys []string
+		base := len(p.keys)
 		sorted := true
 		err := p.object(func(k string) error {
 			var sub string
 			if ord != nil {
-				sub = path + pathSep + k
+				if c := p.peek(); c == '{' || c == '[' {
+					sub = path + pathSep + k
+				}
 			}
 			v, err := p.value(ord, sub)
 			if err != nil {
 				return err
 			}
 			if _, dup := m[k]; !dup {
-				if len(keys) > 0 && keys[len(keys)-1] > k {
+				if len(p.keys) > base && p.keys[len(p.keys)-1] > k {
 					sorted = false
 				}
-				keys = append(keys, k)
+				p.keys = append(p.keys, k)
 			}
 			m[k] = v
 			return nil
@@ -377,26 +381,36 @@ func (p *parser) value(ord orders, path string) (any, error) {
 			return nil, err
 		}
 		if ord != nil && !sorted {
-			ord[path] = keys
+			if *ord == nil {
+				*ord = orders{}
+			}
+			(*ord)[path] = append([]string(nil), p.keys[base:]...)
 		}
+		p.keys = p.keys[:base]
 		return m, nil
 	case '[':
-		a := []any{}
+		base := len(p.vals)
 		err := p.array(func(i int) error {
 			var sub string
 			if ord != nil {
-				sub = path + pathSep + strconv.Itoa(i)
+				if c := p.peek(); c == '{' || c == '[' {
+					sub = path + pathSep + strconv.Itoa(i)
+				}
 			}
 			v, err := p.value(ord, sub)
 			if err != nil {
 				return err
 			}
-			a = append(a, v)
+			p.vals = append(p.vals, v)
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		a := make([]any, len(p.vals)-base)
+		copy(a, p.vals[base:])
+		clear(p.vals[base:])
+		p.vals = p.vals[:base]
 		return a, nil
 	case '"':
 		return p.str()

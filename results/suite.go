@@ -140,7 +140,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 		return nil, invalidf("document: want an object, got %s", d.kind())
 	}
 	s := &ExpectationSuite{}
-	x := &docExtra{ord: orders{}}
+	x := &docExtra{}
 	haveName := false
 	err := p.object(func(k string) error {
 		var err error
@@ -167,7 +167,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 				return err
 			})
 		case "meta":
-			s.Meta, err = d.freeMap(k, x.ord, k)
+			s.Meta, err = d.freeMap(k, &x.ord, k)
 		case "created_at", "updated_at":
 			var v *string
 			if v, err = d.optStr(k); err == nil && v != nil {
@@ -182,10 +182,10 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 				}
 			}
 		case "tags":
-			s.Tags, err = d.tags(x.ord)
+			s.Tags, err = d.tags(&x.ord)
 		default:
 			var v any
-			if v, err = p.value(x.ord, k); err == nil {
+			if v, err = p.value(&x.ord, k); err == nil {
 				x.extra = addMember(x.extra, k, v)
 			}
 		}
@@ -224,7 +224,7 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 	if d.p.peek() != '{' {
 		return e, d.keyErr(prefix, "want an object, got %s", d.kind())
 	}
-	x := &vrExtra{ord: orders{}}
+	var x vrExtra
 	err := d.p.object(func(k string) error {
 		key := prefix + "." + k
 		var err error
@@ -234,16 +234,16 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 		case "column":
 			e.Column, err = d.optStr(key)
 		case "kwargs":
-			e.Kwargs, err = d.freeMap(key, x.ord, k)
+			e.Kwargs, err = d.freeMap(key, &x.ord, k)
 		case "meta":
-			e.Meta, err = d.freeMap(key, x.ord, k)
+			e.Meta, err = d.freeMap(key, &x.ord, k)
 		case "enabled":
 			e.Enabled, err = d.boolean(key)
 		case "mostly":
 			e.Mostly, x.exec, err = d.float(key)
 		default:
 			var v any
-			if v, err = d.p.value(x.ord, k); err == nil {
+			if v, err = d.p.value(&x.ord, k); err == nil {
 				x.extra = addMember(x.extra, k, v)
 			}
 		}
@@ -259,7 +259,7 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 		x.ord = nil
 	}
 	if x.ord != nil || x.extra != nil || x.exec.text != "" {
-		e.x = x
+		e.x = &x
 	}
 	return e, err
 }
