@@ -340,8 +340,8 @@ func testOrdering(ctx context.Context, t *testing.T, st *stores.Store) {
 	mustSave(ctx, t, st,
 		newResult(t, "m1", "y", aware(2024, 3, 2, 6, 0, 0, 0, -5), results.Success, nil), // 11:00Z
 		newResult(t, "m2", "y", naive(2024, 3, 2, 11, 30, 0, 0), results.Success, nil),   // 11:30Z
-		newResult(t, "m3", "y", aware(2024, 3, 2, 21, 0, 0, 0, 9), results.Success, nil),  // 12:00Z
-		newResult(t, "m4", "y", naive(2024, 3, 2, 12, 0, 0, 1), results.Success, nil),     // 12:00:00.000001Z
+		newResult(t, "m3", "y", aware(2024, 3, 2, 21, 0, 0, 0, 9), results.Success, nil), // 12:00Z
+		newResult(t, "m4", "y", naive(2024, 3, 2, 12, 0, 0, 1), results.Success, nil),    // 12:00:00.000001Z
 	)
 	checkQuery(ctx, t, st, &stores.Query{DataAsset: "y", Ascending: true}, []string{"m1", "m2", "m3", "m4"}, 4, true)
 	checkQuery(ctx, t, st, &stores.Query{DataAsset: "y"}, []string{"m4", "m3", "m2", "m1"}, 4, false)
