@@ -117,9 +117,23 @@ func readAllLimit(dst []byte, r io.Reader, limit int64, hint int) ([]byte, error
 	if cap(dst)-len(dst) < hint {
 		dst = append(dst[:cap(dst)], make([]byte, hint)...)[:len(dst)]
 	}
+	var probe [1]byte
 	for {
 		if len(dst) == cap(dst) {
-			dst = append(dst, 0)[:len(dst)]
+			// Full: read one byte before growing, so that an output that
+			// fits exactly is not copied just to see the end of the stream.
+			n, err := io.ReadFull(r, probe[:])
+			if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+				return dst, nil
+			}
+			if err != nil && n == 0 {
+				return dst[:start], err
+			}
+			dst = append(dst, probe[0])
+			if int64(len(dst)-start) > limit {
+				return dst[:start], fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+			}
+			continue
 		}
 		room := cap(dst) - len(dst)
 		if over := int64(len(dst)-start) + int64(room) - (limit + 1); over > 0 {
