@@ -587,8 +587,12 @@ func (d *decoder) validators() ([]ValidatorResult, error) {
 }
 
 func (d *decoder) validator(i int) (ValidatorResult, error) {
+	return d.validatorAt("results[" + strconv.Itoa(i) + "]")
+}
+
+// validatorAt reads a ValidatorResult object; prefix names it in errors.
+func (d *decoder) validatorAt(prefix string) (ValidatorResult, error) {
 	var v ValidatorResult
-	prefix := "results[" + strconv.Itoa(i) + "]"
 	if d.p.peek() != '{' {
 		return v, d.keyErr(prefix, "want an object, got %s", d.kind())
 	}

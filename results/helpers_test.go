@@ -1,6 +1,8 @@
 package results
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,3 +53,5 @@ func testdataPathNoSkip(rel string) string {
 	}
 	return ""
 }
+
+func gzipReader(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }
