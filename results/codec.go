@@ -260,7 +260,8 @@ func (d *decoder) keyErr(key, format string, args ...any) error {
 	return invalidf("%s: "+format+" (offset %d)", append(append([]any{key}, args...), d.p.i)...)
 }
 
-// kind describes the next value for error messages.
+// kind describes the next value for error messages ("" when no value can start
+// there).
 func (d *decoder) kind() string {
 	switch c := d.p.peek(); {
 	case c == '{':
@@ -273,19 +274,25 @@ func (d *decoder) kind() string {
 		return "a boolean"
 	case c == 'n':
 		return "null"
-	case c == 0:
-		return "nothing"
-	default:
+	case c == '-' || c == 'N' || c == 'I' || (c >= '0' && c <= '9'):
 		return "a number"
 	}
+	return ""
+}
+
+// typeErr reports that key holds a value of the wrong type, or a syntax error when
+// no value starts at the current position.
+func (d *decoder) typeErr(key, want string) error {
+	k := d.kind()
+	if k == "" {
+		return d.p.unexpected()
+	}
+	return d.keyErr(key, "want %s, got %s", want, k)
 }
 
 func (d *decoder) str(key string) (string, error) {
 	if d.p.peek() != '"' {
-		if c := d.p.peek(); c != 0 && c != '{' && c != '[' && c != '"' && c != 't' && c != 'f' && c != 'n' && c != '-' && c != 'N' && c != 'I' && (c < '0' || c > '9') {
-			return "", d.p.unexpected()
-		}
-		return "", d.keyErr(key, "want a string, got %s", d.kind())
+		return "", d.typeErr(key, "a string")
 	}
 	return d.p.str()
 }
@@ -308,7 +315,7 @@ func (d *decoder) boolean(key string) (bool, error) {
 	case d.p.peek() == 'f' && d.p.literal("false"):
 		return false, nil
 	}
-	return false, d.keyErr(key, "want true or false, got %s", d.kind())
+	return false, d.typeErr(key, "true or false")
 }
 
 func (d *decoder) isNumber() bool {
@@ -318,7 +325,7 @@ func (d *decoder) isNumber() bool {
 
 func (d *decoder) integer(key string) (int64, error) {
 	if !d.isNumber() {
-		return 0, d.keyErr(key, "want an integer, got %s", d.kind())
+		return 0, d.typeErr(key, "an integer")
 	}
 	tok, err := d.p.number()
 	if err != nil {
@@ -333,7 +340,7 @@ func (d *decoder) integer(key string) (int64, error) {
 
 func (d *decoder) float(key string) (float64, rawFloat, error) {
 	if !d.isNumber() {
-		return 0, rawFloat{}, d.keyErr(key, "want a number, got %s", d.kind())
+		return 0, rawFloat{}, d.typeErr(key, "a number")
 	}
 	tok, err := d.p.number()
 	if err != nil {
@@ -365,7 +372,7 @@ func (d *decoder) freeMap(key string, ord *orders, path string) (map[string]any,
 		return nil, nil
 	}
 	if d.p.peek() != '{' {
-		return nil, d.keyErr(key, "want an object, got %s", d.kind())
+		return nil, d.typeErr(key, "an object")
 	}
 	v, err := d.p.value(ord, path)
 	if err != nil {
@@ -392,7 +399,7 @@ func (d *decoder) result() (*ValidationResult, error) {
 		if p.peek() == 0 {
 			return nil, p.errf("empty document")
 		}
-		return nil, invalidf("document: want an object, got %s", d.kind())
+		return nil, d.typeErr("document", "an object")
 	}
 	r := &ValidationResult{}
 	x := &docExtra{}
@@ -487,7 +494,7 @@ func (d *decoder) tags(ord *orders) (map[string]string, error) {
 		return nil, nil
 	}
 	if d.p.peek() != '{' {
-		return nil, d.keyErr("tags", "want an object, got %s", d.kind())
+		return nil, d.typeErr("tags", "an object")
 	}
 	m := map[string]string{}
 	var keys []string
@@ -520,7 +527,7 @@ func (d *decoder) statistics(s *Statistics, x *docExtra) error {
 		return nil
 	}
 	if d.p.peek() != '{' {
-		return d.keyErr("statistics", "want an object, got %s", d.kind())
+		return d.typeErr("statistics", "an object")
 	}
 	return d.p.object(func(k string) error {
 		key := "statistics." + k
@@ -572,7 +579,7 @@ func (d *decoder) validators() ([]ValidatorResult, error) {
 		return nil, nil
 	}
 	if d.p.peek() != '[' {
-		return nil, d.keyErr("results", "want an array, got %s", d.kind())
+		return nil, d.typeErr("results", "an array")
 	}
 	vs := []ValidatorResult{}
 	err := d.p.array(func(i int) error {
@@ -594,7 +601,7 @@ func (d *decoder) validator(i int) (ValidatorResult, error) {
 func (d *decoder) validatorAt(prefix string) (ValidatorResult, error) {
 	var v ValidatorResult
 	if d.p.peek() != '{' {
-		return v, d.keyErr(prefix, "want an object, got %s", d.kind())
+		return v, d.typeErr(prefix, "an object")
 	}
 	var x vrExtra
 	var haveName, haveSuccess bool

@@ -495,3 +495,18 @@ func TestEncodeDecodeMatchMarshal(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestSyntaxVersusTypeErrors(t *testing.T) {
+	_, err := Unmarshal([]byte(`{"run_id": xyz}`))
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "unexpected character 'x'") {
+		t.Errorf("garbage value: %v", err)
+	}
+	_, err = Unmarshal([]byte(`{"run_id": [1]}`))
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "run_id: want a string, got an array") {
+		t.Errorf("wrong type: %v", err)
+	}
+	_, err = Unmarshal([]byte(`xyz`))
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "unexpected character") {
+		t.Errorf("garbage document: %v", err)
+	}
+}

@@ -137,7 +137,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 	d := decoder{p: parser{data: skipBOM(data)}}
 	p := &d.p
 	if p.peek() != '{' {
-		return nil, invalidf("document: want an object, got %s", d.kind())
+		return nil, d.typeErr("document", "an object")
 	}
 	s := &ExpectationSuite{}
 	x := &docExtra{}
@@ -158,7 +158,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 				return nil
 			}
 			if p.peek() != '[' {
-				return d.keyErr(k, "want an array, got %s", d.kind())
+				return d.typeErr(k, "an array")
 			}
 			s.Expectations = []Expectation{}
 			err = p.array(func(i int) error {
@@ -222,7 +222,7 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 	e := Expectation{Enabled: true, Mostly: 1.0}
 	prefix := "expectations[" + strconv.Itoa(i) + "]"
 	if d.p.peek() != '{' {
-		return e, d.keyErr(prefix, "want an object, got %s", d.kind())
+		return e, d.typeErr(prefix, "an object")
 	}
 	var x vrExtra
 	err := d.p.object(func(k string) error {

@@ -30,7 +30,7 @@ func UnmarshalValidator(data []byte) (ValidatorResult, error) {
 		if d.p.peek() == 0 {
 			return ValidatorResult{}, d.p.errf("empty document")
 		}
-		return ValidatorResult{}, invalidf("document: want an object, got %s", d.kind())
+		return ValidatorResult{}, d.typeErr("document", "an object")
 	}
 	v, err := d.validatorAt("result")
 	if err != nil {
