@@ -338,3 +338,34 @@ func TestTamperedIndexAndJournal(t *testing.T) {
 		t.Fatalf("file outside the store touched: %q, %v", data, err)
 	}
 }
+
+// Ids too long for a file name get a hashed name; rebuild and verify still
+// map the file to its id.
+func TestLongIDs(t *testing.T) {
+	base := t.TempDir()
+	s := openStore(t, base, Options{Compression: driver.Gzip})
+	long := strings.Repeat("é", 127) // 254 bytes
+	mustSave(t, s, newResult(long, 1))
+	mustSave(t, s, newResult("short", 2))
+	if err := s.Driver().(driver.IndexRebuilder).RebuildIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := s.ListIDs(ctx, &stores.Query{OrderBy: driver.ByRunID, Ascending: true})
+	if !slices.Equal(ids, []string{"short", long}) {
+		t.Fatalf("ids = %q", ids)
+	}
+	if r, err := s.Get(ctx, long); err != nil || r.RunID != long {
+		t.Fatalf("get long: %v", err)
+	}
+	verifyClean(t, s)
+	name := fileName(long, ".json.gz")
+	if len(name) > maxNameLen || !strings.HasSuffix(name, ".json.gz") {
+		t.Errorf("file name %q (%d bytes)", name, len(name))
+	}
+	if ok, err := s.Delete(ctx, long); !ok || err != nil {
+		t.Fatalf("delete = %v, %v", ok, err)
+	}
+	if _, err := os.Stat(filepath.Join(base, "default", "validations", name)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("data file left: %v", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -67,6 +70,35 @@ func splitDataName(name string) (id string, enc driver.Encoding, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// maxNameLen is the longest file name most filesystems take (NAME_MAX).
+const maxNameLen = 255
+
+// fileName returns the data file name of id: id+ext as the original names
+// it, or, when that is longer than maxNameLen (ids the original cannot store
+// at all), a cut of id, '~' and 16 hex digits of its SHA-256, then ext.
+func fileName(id, ext string) string {
+	if len(id)+len(ext) <= maxNameLen {
+		return id + ext
+	}
+	sum := sha256.Sum256([]byte(id))
+	cut := maxNameLen - len(ext) - 17
+	for cut > 0 && !utf8.RuneStart(id[cut]) {
+		cut--
+	}
+	return id[:cut] + "~" + hex.EncodeToString(sum[:8]) + ext
+}
+
+// idOfFile returns the id a data file holds: runID when the file is named
+// for it, else the id its name spells.
+func idOfFile(f dataFile, runID string) string {
+	if runID != "" {
+		if ext, _ := extOf(f.enc); fileName(runID, ext) == f.name {
+			return runID
+		}
+	}
+	return f.id
 }
 
 // checkID rejects ids that could name something outside the folder or one of
@@ -438,11 +470,12 @@ func (d *Driver) recover(recs []jrec) error {
 			if r.Tmp == "" || !atomicfile.IsTemp(r.Tmp) || baseName(r.Tmp) != r.Tmp || baseName(r.File) != r.File {
 				continue
 			}
+			// A rename that fails for another reason than a missing
+			// temporary file is left to Verify to report: it must not
+			// stop every later write.
 			if err := os.Rename(d.path(r.Tmp), d.path(r.File)); err == nil {
 				changed = true
 				d.removeVariants(r.ID, r.File)
-			} else if !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("%w: finish save of %q: %w", driver.ErrWrite, r.ID, err)
 			}
 		case "del":
 			if d.removeVariants(r.ID, "") {
@@ -462,11 +495,11 @@ func (d *Driver) recover(recs []jrec) error {
 // there is none).
 func (d *Driver) findFile(id string) string {
 	for _, x := range extensions {
-		if _, err := os.Stat(d.path(id + x.ext)); err == nil {
-			return id + x.ext
+		if _, err := os.Stat(d.path(fileName(id, x.ext))); err == nil {
+			return fileName(id, x.ext)
 		}
 	}
-	return id + ".json"
+	return fileName(id, ".json")
 }
 
 // removeVariants removes the data files of id other than keep and reports
@@ -474,7 +507,7 @@ func (d *Driver) findFile(id string) string {
 func (d *Driver) removeVariants(id, keep string) bool {
 	removed := false
 	for _, x := range extensions {
-		if name := id + x.ext; name != keep && os.Remove(d.path(name)) == nil {
+		if name := fileName(id, x.ext); name != keep && os.Remove(d.path(name)) == nil {
 			removed = true
 		}
 	}
@@ -492,8 +525,6 @@ func (d *Driver) finishPending() error {
 			if err := os.Rename(d.path(e.pending), d.path(e.file)); err == nil {
 				changed = true
 				d.removeVariants(id, e.file)
-			} else if !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("%w: finish save of %q: %w", driver.ErrWrite, id, err)
 			}
 		}
 		e.pending = ""
@@ -716,7 +747,7 @@ func (d *Driver) Put(ctx context.Context, r *driver.Record) error {
 	if !ok {
 		return fmt.Errorf("%w: encoding %q has no file extension", driver.ErrInvalid, r.Encoding)
 	}
-	name := r.ID + ext
+	name := fileName(r.ID, ext)
 	if d.coll == driver.Expectations {
 		return d.putSuite(ctx, name, r)
 	}
@@ -742,8 +773,16 @@ func (d *Driver) Put(ctx context.Context, r *driver.Record) error {
 		}
 		old := d.st.entries[r.ID]
 		if err := os.Rename(d.path(tmp), d.path(name)); err != nil {
-			// The journal holds the save; the next writer renames it.
-			d.st.apply(&rec)
+			// Undo the journaled save: journal the previous state of id.
+			undo := jrec{Op: "del", ID: r.ID}
+			if old != nil {
+				undo = jrec{Op: "put", ID: r.ID, File: old.file, DataAsset: old.meta.DataAsset,
+					RunTime: old.runTime, Status: old.meta.Status, Tags: old.meta.Tags}
+			}
+			if uerr := d.appendJournal(&undo); uerr != nil {
+				d.st.apply(&rec) // the journal holds the save; recovery retries the rename
+				return fmt.Errorf("%w: rename into %s: %w", driver.ErrWrite, d.path(name), err)
+			}
 			return fmt.Errorf("%w: rename into %s: %w", driver.ErrWrite, d.path(name), err)
 		}
 		renamed = true
@@ -792,7 +831,7 @@ func (d *Driver) Get(ctx context.Context, id string) (*driver.Record, error) {
 	}
 	d.mu.Unlock()
 	for _, x := range extensions {
-		if n := id + x.ext; !slices.ContainsFunc(cands, func(c cand) bool { return c.name == n }) {
+		if n := fileName(id, x.ext); !slices.ContainsFunc(cands, func(c cand) bool { return c.name == n }) {
 			cands = append(cands, cand{n, x.enc})
 		}
 	}
@@ -877,10 +916,10 @@ func (d *Driver) Exists(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	for _, x := range extensions {
-		if _, err := os.Stat(d.path(id + x.ext)); err == nil {
+		if _, err := os.Stat(d.path(fileName(id, x.ext))); err == nil {
 			return true, nil
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return false, fmt.Errorf("%w: stat %s: %w", driver.ErrRead, d.path(id+x.ext), err)
+			return false, fmt.Errorf("%w: stat %s: %w", driver.ErrRead, d.path(fileName(id, x.ext)), err)
 		}
 	}
 	if d.coll == driver.Results {
@@ -915,7 +954,7 @@ func (d *Driver) Delete(ctx context.Context, id string) (bool, error) {
 		_, existed = d.st.entries[id]
 		if !existed {
 			for _, x := range extensions {
-				if _, err := os.Stat(d.path(id + x.ext)); err == nil {
+				if _, err := os.Stat(d.path(fileName(id, x.ext))); err == nil {
 					existed = true
 				}
 			}

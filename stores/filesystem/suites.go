@@ -7,6 +7,7 @@ import (
 
 	"github.com/truthound/truthound-go/internal/atomicfile"
 	"github.com/truthound/truthound-go/results"
+	"github.com/truthound/truthound-go/stores"
 	"github.com/truthound/truthound-go/stores/driver"
 )
 
@@ -79,14 +80,15 @@ func (d *Driver) suiteMetas(ctx context.Context) ([]driver.Meta, error) {
 	out := make([]driver.Meta, 0, len(files))
 	seen := map[string]bool{}
 	for _, f := range files {
-		if seen[f.id] {
-			continue
-		}
-		seen[f.id] = true
 		m := driver.Meta{ID: f.id}
 		if s, err := d.readSuite(f); err == nil {
+			m.ID = idOfFile(f, stores.SuiteFileName(s.Name))
 			m.DataAsset, m.RunTime, m.Tags = s.DataAsset, s.UpdatedAt, driver.CloneTags(s.Tags)
 		}
+		if seen[m.ID] {
+			continue
+		}
+		seen[m.ID] = true
 		out = append(out, m)
 	}
 	return out, nil

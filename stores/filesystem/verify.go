@@ -117,11 +117,12 @@ func (d *Driver) rebuildLocked(cause error) error {
 		if err != nil {
 			continue
 		}
-		if prev, ok := byID[f.id]; ok && prev.mtime.After(fi.ModTime()) {
+		id := idOfFile(f, r.RunID)
+		if prev, ok := byID[id]; ok && prev.mtime.After(fi.ModTime()) {
 			continue
 		}
-		byID[f.id] = found{mtime: fi.ModTime(), e: &entry{
-			meta: driver.Meta{ID: f.id, DataAsset: r.DataAsset, RunTime: r.RunTime,
+		byID[id] = found{mtime: fi.ModTime(), e: &entry{
+			meta: driver.Meta{ID: id, DataAsset: r.DataAsset, RunTime: r.RunTime,
 				Status: string(r.Status), Tags: driver.CloneTags(r.Tags)},
 			runTime: results.FormatTime(r.RunTime),
 			file:    f.name,
@@ -199,24 +200,28 @@ func (d *Driver) Verify(ctx context.Context) ([]string, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if other, dup := seen[f.id]; dup {
-			problems = append(problems, fmt.Sprintf("%q has two data files: %s and %s", f.id, other, f.name))
+		r, rerr := d.readResult(f)
+		id := f.id
+		if rerr == nil {
+			id = idOfFile(f, r.RunID)
 		}
-		seen[f.id] = f.name
-		e, inIndex := st.entries[f.id]
+		if other, dup := seen[id]; dup {
+			problems = append(problems, fmt.Sprintf("%q has two data files: %s and %s", id, other, f.name))
+		}
+		seen[id] = f.name
+		e, inIndex := st.entries[id]
 		if indexOK && !inIndex {
 			problems = append(problems, fmt.Sprintf("data file %s is not in the index", d.path(f.name)))
 		}
-		r, err := d.readResult(f)
-		if err != nil {
-			problems = append(problems, err.Error())
+		if rerr != nil {
+			problems = append(problems, rerr.Error())
 			continue
 		}
-		if r.RunID != f.id {
+		if r.RunID != id {
 			problems = append(problems, fmt.Sprintf("data file %s holds run_id %q", d.path(f.name), r.RunID))
 		}
 		if inIndex && e.file == f.name && (e.meta.DataAsset != r.DataAsset || e.meta.Status != string(r.Status) || !e.meta.RunTime.Equal(r.RunTime)) {
-			problems = append(problems, fmt.Sprintf("index entry %q does not match data file %s (data_asset, status or run_time)", f.id, d.path(f.name)))
+			problems = append(problems, fmt.Sprintf("index entry %q does not match data file %s (data_asset, status or run_time)", id, d.path(f.name)))
 		}
 	}
 	if indexOK {
