@@ -26,5 +26,20 @@
 //
 // Decompression is bounded: [Decompress] fails with [ErrTooLarge] once the
 // output would pass its limit, so a decompression bomb costs at most limit
-// bytes of memory.
+// bytes of memory. Bad input fails with [ErrCorrupt] (the library's own
+// error kept in the chain); an unknown algorithm with [ErrUnsupported]. Every
+// codec here compresses as well as decompresses, in pure Go.
+//
+// On top of the codecs, with the original's wire formats (FORMATS.md §6):
+//
+//   - [Adaptive] picks a codec per input by compressing a sample with every
+//     candidate and scoring the measured sizes, times or memory against a
+//     [Goal]; it writes the 10-byte "ADPT" header ([DecompressAdaptive]).
+//   - [Pipeline] chains [Dedup], [Delta] and [RunLength] transforms, a codec
+//     and a SHA-256 checksum; Process and Reverse.
+//   - [CompressChunked] writes "CHNK" chunks with a "CIDX" index (MD5 per
+//     chunk); [ChunkedReader] decompresses one chunk or a byte range.
+//   - [Metrics], [Measure] and [Stats] report sizes, ratios, times and
+//     throughput per algorithm; [Bench] compares every codec and level with
+//     the codec's library called directly.
 package compression
