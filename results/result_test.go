@@ -193,6 +193,15 @@ func TestSuiteRoundTrip(t *testing.T) {
 			t.Errorf("UnmarshalSuite(%s): err = %v", bad, err)
 		}
 	}
+	c := s.Clone()
+	c.Expectations[0].Kwargs["x"] = 1
+	c.Tags["t"] = "v"
+	if len(s.Expectations[0].Kwargs) != 0 || len(s.Tags) != 0 {
+		t.Error("suite clone is shallow")
+	}
+	if (*ExpectationSuite)(nil).Clone() != nil {
+		t.Error("nil suite clone")
+	}
 	if _, err := MarshalSuite(&ExpectationSuite{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("empty name: %v", err)
 	}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 )
@@ -262,4 +263,24 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 		e.x = &x
 	}
 	return e, err
+}
+
+// Clone returns a deep copy of s.
+func (s *ExpectationSuite) Clone() *ExpectationSuite {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	if s.Expectations != nil {
+		c.Expectations = make([]Expectation, len(s.Expectations))
+		for i, e := range s.Expectations {
+			e.Column = cloneStr(e.Column)
+			e.Kwargs = cloneMap(e.Kwargs)
+			e.Meta = cloneMap(e.Meta)
+			c.Expectations[i] = e
+		}
+	}
+	c.Meta = cloneMap(s.Meta)
+	c.Tags = maps.Clone(s.Tags)
+	return &c
 }
