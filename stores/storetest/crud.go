@@ -167,7 +167,9 @@ func testRunTimeZones(ctx context.Context, t *testing.T, st *stores.Store) {
 		newResult(t, "naive-micro", "z", naive(2024, 1, 2, 3, 4, 5, 678901), results.Success, nil),
 		newResult(t, "naive-whole", "z", naive(2024, 1, 3, 0, 0, 0, 0), results.Success, nil),
 		newResult(t, "utc", "z", aware(2024, 1, 4, 0, 0, 0, 0, 0), results.Success, nil),
-		newResult(t, "plus", "z", aware(2024, 1, 5, 9, 30, 0, 1, 9), results.Success, nil),
+		newResult(t, "plus", "z", aware(2024, 1, 5, 9, 30, 0, 1, 9), results.Success, nil), // 00:30Z
+		// Written earlier on the wall clock than "plus", later as an instant.
+		newResult(t, "west", "z", aware(2024, 1, 4, 22, 0, 0, 0, -5), results.Success, nil), // 03:00Z
 		newResult(t, "minus", "z", aware(2024, 1, 6, 23, 0, 0, 500000, -11), results.Success, nil),
 	}
 	mustSave(ctx, t, st, cases...)

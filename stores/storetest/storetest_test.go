@@ -1,0 +1,169 @@
+package storetest_test
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/truthound/truthound-go/results"
+	"github.com/truthound/truthound-go/stores"
+	"github.com/truthound/truthound-go/stores/driver"
+	"github.com/truthound/truthound-go/stores/memory"
+	"github.com/truthound/truthound-go/stores/storetest"
+)
+
+// broken is a memory driver with one deliberate bug, to prove the suite
+// catches it.
+type broken struct {
+	*memory.Driver
+	bug string
+}
+
+func (b *broken) Put(ctx context.Context, r *driver.Record) error {
+	if b.bug == "drop-tags" {
+		c := *r
+		c.Tags = nil
+		r = &c
+	}
+	return b.Driver.Put(ctx, r)
+}
+
+func (b *broken) Get(ctx context.Context, id string) (*driver.Record, error) {
+	r, err := b.Driver.Get(ctx, id)
+	if b.bug == "no-not-found" && errors.Is(err, driver.ErrNotFound) {
+		return nil, errors.New("no such key")
+	}
+	return r, err
+}
+
+func (b *broken) Scan(ctx context.Context, f *driver.Filter) iter.Seq2[driver.Meta, error] {
+	var all []driver.Meta
+	for m, err := range b.Driver.Scan(ctx, &driver.Filter{}) {
+		if err != nil {
+			return func(yield func(driver.Meta, error) bool) { yield(driver.Meta{}, err) }
+		}
+		all = append(all, m)
+	}
+	var sel []driver.Meta
+	for _, m := range all {
+		if f.Match(&m) && !(b.bug == "exclusive-end" && m.RunTime.Equal(f.End)) {
+			sel = append(sel, m)
+		}
+	}
+	slices.SortFunc(sel, func(x, y driver.Meta) int {
+		switch b.bug {
+		case "ties-ascending":
+			// Ties always by ascending id, whatever the direction.
+			if f.OrderBy != driver.ByRunTime && f.OrderBy != "" {
+				return f.Compare(&x, &y)
+			}
+			c := x.RunTime.Compare(y.RunTime)
+			if !f.Ascending {
+				c = -c
+			}
+			if c == 0 {
+				c = strings.Compare(x.ID, y.ID)
+			}
+			return c
+		case "wall-clock":
+			// Compares the written time strings, as the original does.
+			c := strings.Compare(results.FormatTime(x.RunTime), results.FormatTime(y.RunTime))
+			if f.OrderBy != driver.ByRunTime && f.OrderBy != "" {
+				return f.Compare(&x, &y)
+			}
+			if c == 0 {
+				c = strings.Compare(x.ID, y.ID)
+			}
+			if !f.Ascending {
+				c = -c
+			}
+			return c
+		}
+		return f.Compare(&x, &y)
+	})
+	sel = driver.Page(sel, f)
+	return func(yield func(driver.Meta, error) bool) {
+		for _, m := range sel {
+			if !yield(m, nil) {
+				return
+			}
+		}
+	}
+}
+
+type harness struct{ bug string }
+
+func (h harness) MakeStore(context.Context, testing.TB) (*stores.Store, error) {
+	d, err := memory.NewDriver(memory.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if h.bug == "" {
+		return stores.New(d, nil), nil
+	}
+	return stores.New(&broken{Driver: d, bug: h.bug}, nil), nil
+}
+
+func (h harness) MakeExpectations(context.Context, testing.TB) (*stores.Expectations, error) {
+	return memory.NewExpectations(memory.Options{})
+}
+
+func (harness) Close() {}
+
+func maker(bug string) storetest.HarnessMaker {
+	return func(context.Context, testing.TB) (storetest.Harness, error) { return harness{bug}, nil }
+}
+
+// TestSuiteOnBrokenDriver is run in a child process by TestSuiteCatchesBugs;
+// alone it does nothing.
+func TestSuiteOnBrokenDriver(t *testing.T) {
+	bug := os.Getenv("STORETEST_BUG")
+	if bug == "" {
+		t.Skip("run by TestSuiteCatchesBugs")
+	}
+	storetest.RunConformanceTests(t, maker(bug))
+}
+
+// TestSuiteCatchesBugs runs the suite over drivers with one bug each and
+// checks the suite fails, in the subtests expected.
+func TestSuiteCatchesBugs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite in child processes")
+	}
+	for _, c := range []struct {
+		bug      string
+		subtests []string
+	}{
+		{"ties-ascending", []string{"QueryPinned", "Ordering"}},
+		{"wall-clock", []string{"Ordering", "RunTimeZones"}},
+		{"exclusive-end", []string{"QueryPinned", "QueryCombinations"}},
+		{"drop-tags", []string{"CRUD", "QueryPinned", "Replace"}},
+		{"no-not-found", []string{"CRUD", "NotFound"}},
+	} {
+		t.Run(c.bug, func(t *testing.T) {
+			run := "^TestSuiteOnBrokenDriver$/^(" + strings.Join(c.subtests, "|") + ")$"
+			cmd := exec.Command(os.Args[0], "-test.run="+run, "-test.count=1")
+			cmd.Env = append(os.Environ(), "STORETEST_BUG="+c.bug)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the suite passed a driver with bug %s:\n%s", c.bug, out)
+			}
+			for _, s := range c.subtests {
+				if !strings.Contains(string(out), "--- FAIL: TestSuiteOnBrokenDriver/"+s+" ") {
+					t.Errorf("subtest %s did not fail on bug %s:\n%s", s, c.bug, out)
+				}
+			}
+		})
+	}
+}
+
+// TestSuiteOnCorrectDriver is the control: the same wrapper without a bug
+// passes the whole suite.
+func TestSuiteOnCorrectDriver(t *testing.T) {
+	storetest.RunConformanceTests(t, maker(""))
+}
