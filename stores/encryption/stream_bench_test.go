@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 const streamBenchSize = 8 << 20 // bytes per benchmark operation
@@ -158,4 +159,105 @@ func BenchmarkChunkedGiB(b *testing.B) {
 	b.Run("middle", func(b *testing.B) { read(b, size/2, false) })
 	b.Run("second-to-last", func(b *testing.B) { read(b, size-DefaultChunkSize-4096, false) })
 	b.Run("last", func(b *testing.B) { read(b, size-4096, false) })
+}
+
+// BenchmarkStreamVsRaw alternates the raw AEAD and the streaming format on the
+// same 8 MiB in every iteration, so that load from other processes hits both
+// alike, and reports throughput of each (best iteration) and their ratio.
+// "open" compares with opening chunks already in memory; "open-from-reader"
+// with reading each chunk from an io.Reader first, as a stream must.
+func BenchmarkStreamVsRaw(b *testing.B) {
+	data := streamTestData(streamBenchSize)
+	for _, alg := range streamBenchAlgs {
+		key := make([]byte, alg.KeySize())
+		rand.Read(key)
+		aead, _ := NewAEAD(alg, key)
+		nonce := make([]byte, aead.NonceSize())
+		out := make([]byte, 0, DefaultChunkSize+aead.Overhead())
+		var sealed [][]byte
+		for i := 0; i < len(data); i += DefaultChunkSize {
+			binary.BigEndian.PutUint32(nonce[len(nonce)-5:], uint32(i))
+			sealed = append(sealed, aead.Seal(nil, nonce, data[i:i+DefaultChunkSize], nil))
+		}
+		var sbuf bytes.Buffer
+		sw, _ := NewWriter(&sbuf, key, &StreamOptions{Algorithm: alg})
+		sw.Write(data)
+		sw.Close()
+		stream := sbuf.Bytes()
+		pt := make([]byte, DefaultChunkSize)
+
+		rawSeal := func() {
+			for i := 0; i < len(data); i += DefaultChunkSize {
+				binary.BigEndian.PutUint32(nonce[len(nonce)-5:], uint32(i))
+				out = aead.Seal(out[:0], nonce, data[i:i+DefaultChunkSize], nil)
+				io.Discard.Write(out)
+			}
+		}
+		streamSeal := func() {
+			w, _ := NewWriter(io.Discard, key, &StreamOptions{Algorithm: alg})
+			w.Write(data)
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rawOpen := func() {
+			for k, ct := range sealed {
+				binary.BigEndian.PutUint32(nonce[len(nonce)-5:], uint32(k*DefaultChunkSize))
+				if _, err := aead.Open(pt[:0], nonce, ct, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		// rawOpenRead is rawOpen on chunks read from an io.Reader, the copy
+		// any stream decryption pays.
+		joined := bytes.Join(sealed, nil)
+		ctBuf := make([]byte, DefaultChunkSize+aead.Overhead())
+		rawOpenRead := func() {
+			src := bytes.NewReader(joined)
+			for k := range sealed {
+				if _, err := io.ReadFull(src, ctBuf); err != nil {
+					b.Fatal(err)
+				}
+				binary.BigEndian.PutUint32(nonce[len(nonce)-5:], uint32(k*DefaultChunkSize))
+				if _, err := aead.Open(pt[:0], nonce, ctBuf, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		streamOpen := func() {
+			r, err := NewReader(bytes.NewReader(stream), key, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for {
+				if _, err := r.Read(pt); err == io.EOF {
+					return
+				} else if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		for _, dir := range []struct {
+			name        string
+			raw, stream func()
+		}{{"seal", rawSeal, streamSeal}, {"open", rawOpen, streamOpen}, {"open-from-reader", rawOpenRead, streamOpen}} {
+			b.Run(alg.String()+"/"+dir.name, func(b *testing.B) {
+				var rawBest, streamBest time.Duration = 1 << 62, 1 << 62
+				b.SetBytes(2 * streamBenchSize)
+				for b.Loop() {
+					t0 := time.Now()
+					dir.raw()
+					t1 := time.Now()
+					dir.stream()
+					t2 := time.Now()
+					rawBest = min(rawBest, t1.Sub(t0))
+					streamBest = min(streamBest, t2.Sub(t1))
+				}
+				mbps := func(d time.Duration) float64 { return streamBenchSize / d.Seconds() / 1e6 }
+				b.ReportMetric(mbps(rawBest), "raw-MB/s")
+				b.ReportMetric(mbps(streamBest), "stream-MB/s")
+				b.ReportMetric(rawBest.Seconds()/streamBest.Seconds(), "stream/raw")
+			})
+		}
+	}
 }
