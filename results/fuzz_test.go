@@ -49,3 +49,23 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{"2024-01-02T03:04:05.678901", "2024-01-02 03:04:05Z", "2024-01-02T03:04:05.1-05:30", "2024-01-02", "2024-02-29T23:59:59+05:45:30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, err := ParseTime(s)
+		if err != nil {
+			return
+		}
+		out := FormatTime(tm)
+		back, err := ParseTime(out)
+		if err != nil {
+			t.Fatalf("ParseTime(FormatTime(ParseTime(%q)) = %q): %v", s, out, err)
+		}
+		if !back.Equal(tm) || IsNaive(back) != IsNaive(tm) || FormatTime(back) != out {
+			t.Fatalf("%q -> %q -> %v, want %v", s, out, back, tm)
+		}
+	})
+}
