@@ -240,6 +240,9 @@ func (c *streamCipher) open(dst, ct []byte, i uint64, last bool, nonce []byte) (
 	}
 	pt, err := c.aead.Open(nil, c.nonce(nonce, i, true), ct, c.aad)
 	if err == nil {
+		if dst == nil {
+			return pt, nil
+		}
 		return append(dst, pt...), nil
 	}
 	if _, err2 := c.aead.Open(nil, c.nonce(nonce, i, false), ct, c.aad); err2 == nil {
