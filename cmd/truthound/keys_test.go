@@ -133,6 +133,8 @@ func TestKeysCommandErrors(t *testing.T) {
 		{"keys", "list", "--keystore", t.TempDir(), "--output", "xml"},
 		{"keys", "list", "--keystore", t.TempDir(), "--password=a", "--master-key-file", "f"},
 		{"keys", "create", "--keystore", t.TempDir()},
+		// A bare --password asks on the terminal, and tests have none.
+		{"keys", "list", "--keystore", t.TempDir(), "--password"},
 	} {
 		if code, _, _ := keysRun(t, args...); code == 0 {
 			t.Errorf("%v: exit 0", args)
