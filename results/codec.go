@@ -253,11 +253,45 @@ func skipBOM(b []byte) []byte {
 
 // decoder reads typed fields, naming the key in errors.
 type decoder struct {
-	p parser
+	p   parser
+	ctx string // the object being read, for error messages ("" at the top)
+	idx int    // its index in an array plus one; 0 when not in an array
+}
+
+// place is the object a decoder is reading, for error messages.
+type place struct {
+	ctx string
+	idx int
+}
+
+// enter sets the object being read (idx < 0: not in an array) and returns the
+// previous one for leave.
+func (d *decoder) enter(ctx string, idx int) place {
+	p := place{d.ctx, d.idx}
+	d.ctx, d.idx = ctx, idx+1
+	return p
+}
+
+func (d *decoder) leave(p place) { d.ctx, d.idx = p.ctx, p.idx }
+
+// name returns the full name of key inside the current object (the object itself
+// when key is "").
+func (d *decoder) name(key string) string {
+	n := d.ctx
+	if d.idx > 0 {
+		n += "[" + strconv.Itoa(d.idx-1) + "]"
+	}
+	switch {
+	case n == "":
+		return key
+	case key == "":
+		return n
+	}
+	return n + "." + key
 }
 
 func (d *decoder) keyErr(key, format string, args ...any) error {
-	return invalidf("%s: "+format+" (offset %d)", append(append([]any{key}, args...), d.p.i)...)
+	return invalidf("%s: "+format+" (offset %d)", append(append([]any{d.name(key)}, args...), d.p.i)...)
 }
 
 // kind describes the next value for error messages ("" when no value can start
@@ -496,11 +530,12 @@ func (d *decoder) tags(ord *orders) (map[string]string, error) {
 	if d.p.peek() != '{' {
 		return nil, d.typeErr("tags", "an object")
 	}
+	defer d.leave(d.enter("tags", -1))
 	m := map[string]string{}
 	var keys []string
 	sorted := true
 	err := d.p.object(func(k string) error {
-		v, err := d.str("tags." + k)
+		v, err := d.str(k)
 		if err != nil {
 			return err
 		}
@@ -529,8 +564,9 @@ func (d *decoder) statistics(s *Statistics, x *docExtra) error {
 	if d.p.peek() != '{' {
 		return d.typeErr("statistics", "an object")
 	}
+	defer d.leave(d.enter("statistics", -1))
 	return d.p.object(func(k string) error {
-		key := "statistics." + k
+		key := k
 		var err error
 		var dst *int64
 		switch k {
@@ -594,19 +630,20 @@ func (d *decoder) validators() ([]ValidatorResult, error) {
 }
 
 func (d *decoder) validator(i int) (ValidatorResult, error) {
-	return d.validatorAt("results[" + strconv.Itoa(i) + "]")
+	return d.validatorAt("results", i)
 }
 
-// validatorAt reads a ValidatorResult object; prefix names it in errors.
-func (d *decoder) validatorAt(prefix string) (ValidatorResult, error) {
+// validatorAt reads a ValidatorResult object, named ctx[i] in errors (ctx when i < 0).
+func (d *decoder) validatorAt(ctx string, i int) (ValidatorResult, error) {
 	var v ValidatorResult
+	defer d.leave(d.enter(ctx, i))
 	if d.p.peek() != '{' {
-		return v, d.typeErr(prefix, "an object")
+		return v, d.typeErr("", "an object")
 	}
 	var x vrExtra
 	var haveName, haveSuccess bool
 	err := d.p.object(func(k string) error {
-		key := prefix + "." + k
+		key := k
 		var err error
 		switch k {
 		case "validator_name":
@@ -648,10 +685,10 @@ func (d *decoder) validatorAt(prefix string) (ValidatorResult, error) {
 		return v, err
 	}
 	if !haveName {
-		return v, invalidf("%s.validator_name: missing", prefix)
+		return v, invalidf("%s: missing", d.name("validator_name"))
 	}
 	if !haveSuccess {
-		return v, invalidf("%s.success: missing", prefix)
+		return v, invalidf("%s: missing", d.name("success"))
 	}
 	if v.Details == nil {
 		v.Details = map[string]any{}

@@ -3,7 +3,6 @@ package results
 import (
 	"fmt"
 	"maps"
-	"strconv"
 	"time"
 )
 
@@ -221,13 +220,13 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 
 func (d *decoder) expectation(i int) (Expectation, error) {
 	e := Expectation{Enabled: true, Mostly: 1.0}
-	prefix := "expectations[" + strconv.Itoa(i) + "]"
+	defer d.leave(d.enter("expectations", i))
 	if d.p.peek() != '{' {
-		return e, d.typeErr(prefix, "an object")
+		return e, d.typeErr("", "an object")
 	}
 	var x vrExtra
 	err := d.p.object(func(k string) error {
-		key := prefix + "." + k
+		key := k
 		var err error
 		switch k {
 		case "expectation_type":

@@ -32,7 +32,7 @@ func UnmarshalValidator(data []byte) (ValidatorResult, error) {
 		}
 		return ValidatorResult{}, d.typeErr("document", "an object")
 	}
-	v, err := d.validatorAt("result")
+	v, err := d.validatorAt("", -1)
 	if err != nil {
 		return ValidatorResult{}, err
 	}
