@@ -192,18 +192,16 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-// sniff returns JSONL when the first non-blank byte is '{', else CSV.
+// sniff returns JSONL when the first byte that is not white space or part of a
+// UTF-8 byte order mark is '{', else CSV.
 func sniff(br *bufio.Reader) Format {
 	for n := 1; n <= 4096; n++ {
-		b, err := br.Peek(n)
+		b, _ := br.Peek(n)
 		if len(b) < n {
-			_ = err
 			return CSV
 		}
 		switch b[n-1] {
-		case ' ', '\t', '\r', '\n':
-			continue
-		case 0xEF, 0xBB, 0xBF: // byte order mark
+		case ' ', '\t', '\r', '\n', 0xEF, 0xBB, 0xBF:
 			continue
 		case '{':
 			return JSONL
