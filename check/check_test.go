@@ -204,7 +204,7 @@ func TestJSONLKnownAnswers(t *testing.T) {
 func TestCompositeKey(t *testing.T) {
 	in := "a,b\n1,x\n1,y\n2,x\n1,x\n,x\n,x\n"
 	r := run(t, in, CSV, Options{Key: []string{"a", "b"}})
-	v := find(t, r, "unique_key", "[a b]")
+	v := find(t, r, "unique_key", "a, b")
 	if v.Count != 1 || v.Details["null_keys"] != int64(2) {
 		t.Errorf("composite: %+v", v)
 	}

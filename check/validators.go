@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"strings"
 	"time"
 
 	"github.com/truthound/truthound-go/results"
@@ -376,7 +377,7 @@ func (v *uniqueKey) finish(st *state, elapsed time.Duration) []results.Validator
 	key := st.opts.Key
 	col := key[0]
 	if len(key) > 1 {
-		col = fmt.Sprint(key)
+		col = strings.Join(key, ", ")
 	}
 	r := results.ValidatorResult{ValidatorName: "unique_key", Success: v.dups == 0, Column: strp(col), ExecutionTimeMS: ms(elapsed),
 		Details: map[string]any{"key": toAny(key), "duplicate_count": v.dups, "null_keys": v.nullKeys}}
