@@ -5,7 +5,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"testing"
-	"time"
 
 	"github.com/truthound/truthound-go/stores/compression"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -108,72 +107,6 @@ func BenchmarkPipeline(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-		})
-	}
-}
-
-// BenchmarkSealVsRaw times our sealed AES-256-GCM and the raw crypto/cipher
-// AES-256-GCM alternately inside one loop on 1 MiB blocks, so that load from
-// other processes hits both alike, and reports both throughputs and their
-// ratio. "reuse" compares Sealer.Seal with aead.Seal into reused buffers;
-// "alloc" compares the one-call Seal (cipher set up and output allocated per
-// call) with aead.Seal into a fresh buffer.
-func BenchmarkSealVsRaw(b *testing.B) {
-	pt := make([]byte, benchSize)
-	rand.Read(pt)
-	key := make([]byte, 32)
-	rand.Read(key)
-	blk, _ := aes.NewCipher(key)
-	aead, _ := cipher.NewGCM(blk)
-	nonce := make([]byte, 12)
-	sealer, _ := NewSealer(KeySecret(key), &SealOptions{KeyID: "bench", KeyVersion: 1})
-	for _, mode := range []string{"reuse", "alloc"} {
-		b.Run(mode, func(b *testing.B) {
-			rawBuf := make([]byte, 0, benchSize+64)
-			ourBuf := make([]byte, 0, benchSize+128)
-			var rawT, ourT time.Duration
-			b.SetBytes(2 * benchSize)
-			b.ReportAllocs()
-			raw := func() time.Duration {
-				t0 := time.Now()
-				rand.Read(nonce)
-				if mode == "reuse" {
-					rawBuf = aead.Seal(rawBuf[:0], nonce, pt, nil)
-				} else {
-					rawBuf = aead.Seal(nil, nonce, pt, nil)
-				}
-				return time.Since(t0)
-			}
-			ours := func() time.Duration {
-				t0 := time.Now()
-				var err error
-				if mode == "reuse" {
-					ourBuf, err = sealer.Seal(ourBuf[:0], pt, nil)
-				} else {
-					ourBuf, err = Seal(KeySecret(key), pt, nil)
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				return time.Since(t0)
-			}
-			i := 0
-			for b.Loop() {
-				// Alternate which goes first, so neither always finds the
-				// plaintext in cache.
-				if i%2 == 0 {
-					rawT += raw()
-					ourT += ours()
-				} else {
-					ourT += ours()
-					rawT += raw()
-				}
-				i++
-			}
-			n := float64(b.N) * benchSize / 1e6
-			b.ReportMetric(n/rawT.Seconds(), "raw-MB/s")
-			b.ReportMetric(n/ourT.Seconds(), "sealed-MB/s")
-			b.ReportMetric(rawT.Seconds()/ourT.Seconds(), "sealed/raw")
 		})
 	}
 }
