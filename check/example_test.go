@@ -49,3 +49,18 @@ func ExampleRun_jsonl() {
 	// sku string
 	// price float
 }
+
+func ExampleRunFile() {
+	r, err := check.RunFile(context.Background(), "../testdata/sample.csv", check.Auto, check.Options{Key: []string{"id"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := r.Statistics
+	fmt.Println(r.DataAsset, r.Status, s.TotalRows, s.TotalColumns)
+	fmt.Printf("%d of %d validators passed; issues: %d high, %d medium, %d low\n",
+		s.PassedValidators, s.TotalValidators, s.HighIssues, s.MediumIssues, s.LowIssues)
+	// Output:
+	// ../testdata/sample.csv failure 50 5
+	// 9 of 14 validators passed; issues: 1 high, 1 medium, 3 low
+}
