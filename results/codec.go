@@ -44,7 +44,7 @@ func Encode(out io.Writer, r *ValidationResult, compact bool) error {
 	if r == nil {
 		return invalidf("nil result")
 	}
-	w := writer{pretty: !compact, out: out, b: make([]byte, 0, flushSize+4096)}
+	w := writer{pretty: !compact, out: out, b: make([]byte, 0, min(flushSize+4096, 1024+len(r.Results)*600))}
 	if err := w.result(r); err != nil {
 		return err
 	}
