@@ -471,7 +471,9 @@ func newEncryptBenchCmd() *cobra.Command {
 		Long: `For every AEAD, encrypt --size byte blocks for --duration each through
 the raw library (crypto/cipher, x/crypto), through our sealed format
 (Sealer.Seal, header and random nonce included), and through the streaming
-format (NewWriter to io.Discard, 64 KiB chunks), in the same run. MB/s are
+format (NewWriter to io.Discard, 64 KiB chunks), in the same run; the three
+are measured round-robin in 5 rounds so that load from other processes
+affects them alike. MB/s are
 10^6 bytes per second of plaintext; vs_raw is the ratio to the raw library.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -509,21 +511,38 @@ format (NewWriter to io.Discard, 64 KiB chunks), in the same run. MB/s are
 	return cmd
 }
 
-// encMeasure runs fn repeatedly for about d and returns MB/s for n bytes per
-// call.
-func encMeasure(n int, d time.Duration, fn func() error) (float64, error) {
-	if err := fn(); err != nil { // warm up
-		return 0, err
-	}
-	calls := 0
-	start := time.Now()
-	for time.Since(start) < d {
+// encRounds is the number of rounds the measurements of one algorithm are
+// interleaved in, so that load from other processes spreads over all of them.
+const encRounds = 5
+
+// encMeasure runs each fn repeatedly, round-robin over encRounds rounds of
+// d/encRounds each, and returns MB/s for n bytes per call of each.
+func encMeasure(n int, d time.Duration, fns ...func() error) ([]float64, error) {
+	calls := make([]int, len(fns))
+	spent := make([]time.Duration, len(fns))
+	for _, fn := range fns { // warm up
 		if err := fn(); err != nil {
-			return 0, err
+			return nil, err
 		}
-		calls++
 	}
-	return float64(n) * float64(calls) / time.Since(start).Seconds() / 1e6, nil
+	slot := d / encRounds
+	for r := 0; r < encRounds; r++ {
+		for i, fn := range fns {
+			start := time.Now()
+			for time.Since(start) < slot {
+				if err := fn(); err != nil {
+					return nil, err
+				}
+				calls[i]++
+			}
+			spent[i] += time.Since(start)
+		}
+	}
+	out := make([]float64, len(fns))
+	for i := range fns {
+		out[i] = float64(n) * float64(calls[i]) / spent[i].Seconds() / 1e6
+	}
+	return out, nil
 }
 
 func encBench(size int, d time.Duration) ([]encBenchResult, error) {
@@ -549,39 +568,35 @@ func encBench(size int, d time.Duration) ([]encBenchResult, error) {
 		}
 		nonce := make([]byte, aead.NonceSize())
 		buf := make([]byte, 0, size+256)
-		raw, err := encMeasure(size, d, func() error {
-			rand.Read(nonce)
-			buf = aead.Seal(buf[:0], nonce, pt, nil)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
 		sealer, err := encryption.NewSealer(encryption.KeySecret(key), &encryption.SealOptions{Algorithm: alg})
 		if err != nil {
 			return nil, err
 		}
-		sealed, err := encMeasure(size, d, func() error {
-			var err error
-			buf, err = sealer.Seal(buf[:0], pt, nil)
-			return err
-		})
+		mbps, err := encMeasure(size, d,
+			func() error {
+				rand.Read(nonce)
+				buf = aead.Seal(buf[:0], nonce, pt, nil)
+				return nil
+			},
+			func() error {
+				var err error
+				buf, err = sealer.Seal(buf[:0], pt, nil)
+				return err
+			},
+			func() error {
+				w, err := encryption.NewWriter(io.Discard, key, &encryption.StreamOptions{Algorithm: alg})
+				if err != nil {
+					return err
+				}
+				if _, err := w.Write(pt); err != nil {
+					return err
+				}
+				return w.Close()
+			})
 		if err != nil {
 			return nil, err
 		}
-		stream, err := encMeasure(size, d, func() error {
-			w, err := encryption.NewWriter(io.Discard, key, &encryption.StreamOptions{Algorithm: alg})
-			if err != nil {
-				return err
-			}
-			if _, err := w.Write(pt); err != nil {
-				return err
-			}
-			return w.Close()
-		})
-		if err != nil {
-			return nil, err
-		}
+		raw, sealed, stream := mbps[0], mbps[1], mbps[2]
 		name := alg.String()
 		out = append(out,
 			encBenchResult{Algorithm: name, API: "raw-library", BlockBytes: size, MBPerSec: raw},
