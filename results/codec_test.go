@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -508,5 +509,30 @@ func TestSyntaxVersusTypeErrors(t *testing.T) {
 	_, err = Unmarshal([]byte(`xyz`))
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "unexpected character") {
 		t.Errorf("garbage document: %v", err)
+	}
+}
+
+func TestLargeUnsortedObjectsKeepOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`, "metadata": {`)
+	for i := 5000; i > 0; i-- {
+		if i != 5000 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `"k%05d": %d`, i, i)
+	}
+	b.WriteString(`}`)
+	r, err := Unmarshal([]byte(minimal(b.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Metadata["new"] = true
+	delete(r.Metadata, "k00001")
+	out, err := MarshalCompact(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte(`{"k05000": 5000, "k04999": 4999`)) || !bytes.Contains(out, []byte(`"k00002": 2, "new": true}`)) {
+		t.Errorf("order of a large object lost")
 	}
 }

@@ -17,6 +17,7 @@ type writer struct {
 	pretty bool
 	depth  int
 	out    io.Writer // if set, flush moves b there
+	keys   []string  // keys of the maps being written, innermost last
 }
 
 // flushSize is how much Encode buffers before writing to its io.Writer.
@@ -307,7 +308,11 @@ func (w *writer) value(v any, ord orders, path string) error {
 			return nil
 		}
 		w.open('{')
-		for i, k := range orderedKeys(x, ord[path]) {
+		base := len(w.keys)
+		w.keys = appendOrderedKeys(w.keys, x, ord[path])
+		n := len(w.keys) - base
+		for i := 0; i < n; i++ {
+			k := w.keys[base+i] // w.keys may grow (and move) in nested calls
 			w.key(k, i == 0)
 			var sub string
 			if ord != nil {
@@ -317,6 +322,8 @@ func (w *writer) value(v any, ord orders, path string) error {
 				return err
 			}
 		}
+		clear(w.keys[base:])
+		w.keys = w.keys[:base]
 		w.close('}')
 	case map[string]string:
 		w.strMap(x, ord[path])
@@ -333,10 +340,14 @@ func (w *writer) strMap(m map[string]string, order []string) {
 		return
 	}
 	w.open('{')
-	for i, k := range orderedKeys(m, order) {
+	base := len(w.keys)
+	w.keys = appendOrderedKeys(w.keys, m, order)
+	for i, k := range w.keys[base:] {
 		w.key(k, i == 0)
 		w.str(m[k])
 	}
+	clear(w.keys[base:])
+	w.keys = w.keys[:base]
 	w.close('}')
 }
 
@@ -359,33 +370,45 @@ func (w *writer) foreign(v any) error {
 	return w.value(conv, nil, "")
 }
 
-// orderedKeys returns the keys of m: first those of order that are in m, then the
-// others sorted.
-func orderedKeys[V any](m map[string]V, order []string) []string {
-	keys := make([]string, 0, len(m))
-	if len(order) > 0 {
-		seen := make(map[string]bool, len(order))
-		for _, k := range order {
-			if _, ok := m[k]; ok && !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) == len(m) {
-			return keys
-		}
-		var rest []string
+// appendOrderedKeys appends the keys of m to dst: first those of order that are in
+// m, then the others sorted.
+func appendOrderedKeys[V any](dst []string, m map[string]V, order []string) []string {
+	base := len(dst)
+	if len(order) == 0 {
 		for k := range m {
-			if !seen[k] {
-				rest = append(rest, k)
+			dst = append(dst, k)
+		}
+		slices.Sort(dst[base:])
+		return dst
+	}
+	// Small objects: linear look-ups; large ones: a set (no quadratic time).
+	var seen map[string]bool
+	if len(order) > 32 {
+		seen = make(map[string]bool, len(order))
+	}
+	has := func(k string, upTo int) bool {
+		if seen != nil {
+			return seen[k]
+		}
+		return slices.Contains(dst[base:upTo], k)
+	}
+	for _, k := range order {
+		if _, ok := m[k]; ok && !has(k, len(dst)) {
+			dst = append(dst, k)
+			if seen != nil {
+				seen[k] = true
 			}
 		}
-		slices.Sort(rest)
-		return append(keys, rest...)
 	}
+	if len(dst)-base == len(m) {
+		return dst
+	}
+	mid := len(dst)
 	for k := range m {
-		keys = append(keys, k)
+		if !has(k, mid) {
+			dst = append(dst, k)
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	slices.Sort(dst[mid:])
+	return dst
 }
