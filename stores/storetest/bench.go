@@ -20,7 +20,7 @@ func RunBenchmarks(b *testing.B, newHarness HarnessMaker) {
 	ctx := context.Background()
 	typical := newResult(b, "bench-typical", "customers.csv", naive(2024, 1, 1, 0, 0, 0, 0), results.Failure,
 		map[string]string{"env": "prod"})
-	large, _ := largeResult(b, "bench-large", 1<<20)
+	large := largeResult(b, "bench-large", 1<<20)
 	for _, c := range []struct {
 		name string
 		r    *resultT

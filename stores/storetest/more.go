@@ -22,13 +22,23 @@ import (
 const LargeSize = 10 << 20
 
 func testLarge(ctx context.Context, t *testing.T, st *stores.Store) {
-	r, doc := largeResult(t, "large-10mb", LargeSize)
+	if testing.Short() {
+		t.Skip("the 10 MB result is skipped in -short mode")
+	}
+	// The results codec dominates the cost here (seconds under -race), so
+	// the document is marshalled twice only: by Save, and from what Get
+	// returned; field-by-field equality stands for the comparison of bytes.
+	r := largeResult(t, "large-10mb", LargeSize)
 	mustSave(ctx, t, st, r)
 	got, err := st.Get(ctx, r.RunID)
 	if err != nil {
 		t.Fatalf("Get of a %d MB result: %v", LargeSize>>20, err)
 	}
-	sameResultDoc(t, "Get(large)", r, doc, got)
+	sameFields(t, "Get(large)", r, got)
+	doc, err := results.Marshal(got)
+	if err != nil || len(doc) < LargeSize {
+		t.Errorf("the large result read back marshals to %d bytes (%v), want at least %d", len(doc), err, LargeSize)
+	}
 	ids, err := st.ListIDs(ctx, &stores.Query{Tags: map[string]string{"size": "large"}})
 	if err != nil || !slices.Equal(ids, []string{r.RunID}) {
 		t.Errorf("ListIDs(size=large) = %q, %v", ids, err)
