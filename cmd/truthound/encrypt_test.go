@@ -38,11 +38,17 @@ func encTestdata(t *testing.T) string {
 // encExec runs the command line and returns its stdout.
 func encExec(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	return encExecIn(t, "", args...)
+}
+
+// encExecIn runs the command line with stdin and returns its stdout.
+func encExecIn(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
 	root := newRootCmd()
 	var out, errb bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&errb)
-	root.SetIn(strings.NewReader(""))
+	root.SetIn(strings.NewReader(stdin))
 	root.SetArgs(args)
 	err := root.Execute()
 	return out.String(), err
@@ -166,6 +172,17 @@ func TestEncryptCommandStdio(t *testing.T) {
 	out, err := encExec(t, "decrypt", in+".enc", "-o", "-", "--key-file", kf)
 	if err != nil || out != "to stdout" {
 		t.Fatalf("%q %v", out, err)
+	}
+	// stdin to stdout, both ways, in every format.
+	for _, format := range []string{"sealed", "stream", "raw"} {
+		ct, err := encExecIn(t, "from stdin", "encrypt", "-", "--key-file", kf, "--format", format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pt, err := encExecIn(t, ct, "decrypt", "-", "--key-file", kf)
+		if err != nil || pt != "from stdin" {
+			t.Fatalf("%s: %q %v", format, pt, err)
+		}
 	}
 }
 
