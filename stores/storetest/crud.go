@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,6 +129,50 @@ func testNotFound(ctx context.Context, t *testing.T, st *stores.Store) {
 	wantErr(t, "Latest of an unknown asset", err, stores.ErrNotFound, "latest", "-")
 	if ok, err := st.Exists(ctx, "present"); err != nil || !ok {
 		t.Errorf("Exists(present) = %v, %v after the misses", ok, err)
+	}
+}
+
+// testDistinctIDs checks ids that a case-insensitive or
+// normalising file system, or a case-insensitive SQL collation, would
+// confuse are distinct items.
+func testDistinctIDs(ctx context.Context, t *testing.T, st *stores.Store) {
+	groups := [][]string{
+		{"run-a", "Run-A", "RUN-A"},
+		{"caf\u00e9", "cafe\u0301"}, // NFC and NFD forms of café
+		{"x", "x ", " x"},
+		{"straße", "strasse"},
+	}
+	n := 0
+	for gi, g := range groups {
+		for i, id := range g {
+			r := newResult(t, id, fmt.Sprintf("asset-%d-%d", gi, i), naive(2024, 1, 1+i, 0, 0, 0, 0), results.Success, nil)
+			mustSave(ctx, t, st, r)
+			n++
+		}
+	}
+	for gi, g := range groups {
+		for i, id := range g {
+			got, err := st.Get(ctx, id)
+			if err != nil {
+				t.Errorf("Get(%q): %v", id, err)
+				continue
+			}
+			if want := fmt.Sprintf("asset-%d-%d", gi, i); got.RunID != id || got.DataAsset != want {
+				t.Errorf("Get(%q) = %q of %q, want %q of %q: ids that differ only in case, normalisation or spaces must not collide",
+					id, got.RunID, got.DataAsset, id, want)
+			}
+		}
+	}
+	if c, err := st.Count(ctx, nil); err != nil || c != n {
+		t.Errorf("Count = %d, %v; want %d distinct results", c, err, n)
+	}
+	if ok, err := st.Delete(ctx, "Run-A"); err != nil || !ok {
+		t.Fatalf("Delete(Run-A) = %v, %v", ok, err)
+	}
+	for _, id := range []string{"run-a", "RUN-A"} {
+		if ok, err := st.Exists(ctx, id); err != nil || !ok {
+			t.Errorf("Exists(%q) after deleting Run-A = %v, %v", id, ok, err)
+		}
 	}
 }
 

@@ -36,6 +36,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"CRUD", testCRUD},
 		{"Replace", testReplace},
 		{"NotFound", testNotFound},
+		{"DistinctIDs", testDistinctIDs},
 		{"RoundTripFields", testRoundTripFields},
 		{"RunTimeZones", testRunTimeZones},
 		{"Isolation", testIsolation},
