@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/truthound/truthound-go/results"
 	"github.com/truthound/truthound-go/stores"
@@ -570,4 +572,49 @@ func TestNilOptions(t *testing.T) {
 	if err != nil || rec.Encoding != driver.Identity || rec.DataAsset != "a" || rec.Status != "success" || rec.Tags["env"] != "prod" {
 		t.Errorf("record = %+v, %v; want an uncompressed record with its metadata", rec, err)
 	}
+}
+
+// FuzzSaveID saves a result under an arbitrary id: either ValidateID rejects
+// it and the store rejects it with ErrInvalid and holds nothing, or the id is
+// safe as a file name and the result reads back under it.
+func FuzzSaveID(f *testing.F) {
+	for _, s := range []string{"run_1", "../x", "a/b", `a\b`, ".", "..", ".h", "", "\x00", "\n", "é✓数据", "\xff", "_index", "🚀"} {
+		f.Add(s)
+	}
+	ctx := context.Background()
+	st, err := stores.Open(ctx, "mem://")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { st.Close() })
+	f.Fuzz(func(t *testing.T, id string) {
+		r := newResult(id, "fuzz", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), results.Success)
+		verr := stores.ValidateID(id)
+		err := st.Save(ctx, r)
+		if verr != nil {
+			if !errors.Is(err, stores.ErrInvalid) {
+				t.Fatalf("Save(%q) = %v, ValidateID said %v", id, err, verr)
+			}
+			if n, err := st.Count(ctx, nil); err != nil || n != 0 {
+				t.Fatalf("after rejecting %q the store holds %d results (%v)", id, n, err)
+			}
+			return
+		}
+		switch {
+		case !utf8.ValidString(id), len(id) == 0, len(id) > stores.MaxIDLength,
+			strings.ContainsAny(id, "/\\\x00"), strings.HasPrefix(id, "."),
+			strings.IndexFunc(id, unicode.IsControl) >= 0:
+			t.Fatalf("ValidateID accepted the unsafe id %q", id)
+		}
+		if err != nil {
+			t.Fatalf("Save(%q): %v", id, err)
+		}
+		got, err := st.Get(ctx, id)
+		if err != nil || got.RunID != id {
+			t.Fatalf("Get(%q) = %v, %v", id, got, err)
+		}
+		if ok, err := st.Delete(ctx, id); err != nil || !ok {
+			t.Fatalf("Delete(%q) = %v, %v", id, ok, err)
+		}
+	})
 }

@@ -489,4 +489,29 @@ func testCanceled(ctx context.Context, t *testing.T, st *stores.Store) {
 	if err != nil || !slices.Equal(ids, []string{"present"}) {
 		t.Errorf("ListIDs after canceled calls = %q, %v; want [present]", ids, err)
 	}
+
+	// Canceling during an iteration: every later step reports it.
+	for i := range 5 {
+		mustSave(ctx, t, st, newResult(t, fmt.Sprint("it-", i), "it", naive(2024, 2, 1+i, 0, 0, 0, 0), results.Success, nil))
+	}
+	ictx, icancel := context.WithCancel(ctx)
+	defer icancel()
+	steps, after := 0, 0
+	for r, err := range st.Iter(ictx, &stores.Query{DataAsset: "it"}) {
+		steps++
+		if steps == 1 {
+			if err != nil || r == nil {
+				t.Fatalf("first step of Iter: %v", err)
+			}
+			icancel()
+			continue
+		}
+		after++
+		if err == nil || !errors.Is(err, context.Canceled) {
+			t.Errorf("Iter step %d after cancel: result %v, error %v; want an error wrapping context.Canceled", steps, r != nil, err)
+		}
+	}
+	if after == 0 {
+		t.Errorf("Iter ended silently after its context was canceled; want an error")
+	}
 }
