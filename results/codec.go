@@ -114,15 +114,15 @@ func (w *writer) result(r *ValidationResult) error {
 	w.key("statistics", false)
 	w.statistics(&r.Statistics, x)
 	w.key("tags", false)
-	w.strMap(r.Tags, x.ord["tags"])
+	w.strMap(r.Tags, orderOf(x.ord, r.Tags))
 	w.key("metadata", false)
-	if err := w.freeMap(r.Metadata, x.ord, "metadata"); err != nil {
+	if err := w.freeMap(r.Metadata, x.ord); err != nil {
 		return fmt.Errorf("metadata: %w", err)
 	}
 	w.key("suite_name", false)
 	w.optStr(r.SuiteName)
 	w.key("runtime_environment", false)
-	if err := w.freeMap(r.RuntimeEnvironment, x.ord, "runtime_environment"); err != nil {
+	if err := w.freeMap(r.RuntimeEnvironment, x.ord); err != nil {
 		return fmt.Errorf("runtime_environment: %w", err)
 	}
 	if err := w.members(x.extra, x.ord); err != nil {
@@ -133,18 +133,18 @@ func (w *writer) result(r *ValidationResult) error {
 }
 
 // freeMap writes a free-form object; nil is written as {} (the original's default).
-func (w *writer) freeMap(m map[string]any, ord orders, path string) error {
+func (w *writer) freeMap(m map[string]any, ord orders) error {
 	if m == nil {
 		w.b = append(w.b, '{', '}')
 		return nil
 	}
-	return w.value(m, ord, path)
+	return w.value(m, ord)
 }
 
 func (w *writer) members(ms []member, ord orders) error {
 	for _, m := range ms {
 		w.key(m.key, false)
-		if err := w.value(m.val, ord, m.key); err != nil {
+		if err := w.value(m.val, ord); err != nil {
 			return fmt.Errorf("%s: %w", m.key, err)
 		}
 	}
@@ -219,7 +219,7 @@ func (w *writer) validator(v *ValidatorResult) error {
 	w.key("message", false)
 	w.optStr(v.Message)
 	w.key("details", false)
-	if err := w.freeMap(v.Details, x.ord, "details"); err != nil {
+	if err := w.freeMap(v.Details, x.ord); err != nil {
 		return fmt.Errorf("details: %w", err)
 	}
 	w.key("execution_time_ms", false)
@@ -401,14 +401,14 @@ func (d *decoder) float(key string) (float64, rawFloat, error) {
 }
 
 // freeMap reads an object of free-form values (null gives nil).
-func (d *decoder) freeMap(key string, ord *orders, path string) (map[string]any, error) {
+func (d *decoder) freeMap(key string, ord *orders) (map[string]any, error) {
 	if d.p.null() {
 		return nil, nil
 	}
 	if d.p.peek() != '{' {
 		return nil, d.typeErr(key, "an object")
 	}
-	v, err := d.p.value(ord, path)
+	v, err := d.p.value(ord)
 	if err != nil {
 		return nil, err
 	}
@@ -471,14 +471,14 @@ func (d *decoder) result() (*ValidationResult, error) {
 		case "tags":
 			r.Tags, err = d.tags(&x.ord)
 		case "metadata":
-			r.Metadata, err = d.freeMap(k, &x.ord, k)
+			r.Metadata, err = d.freeMap(k, &x.ord)
 		case "suite_name":
 			r.SuiteName, err = d.optStr(k)
 		case "runtime_environment":
-			r.RuntimeEnvironment, err = d.freeMap(k, &x.ord, k)
+			r.RuntimeEnvironment, err = d.freeMap(k, &x.ord)
 		default:
 			var v any
-			if v, err = p.value(&x.ord, k); err == nil {
+			if v, err = p.value(&x.ord); err == nil {
 				x.extra = addMember(x.extra, k, v)
 			}
 		}
@@ -549,10 +549,7 @@ func (d *decoder) tags(ord *orders) (map[string]string, error) {
 		return nil
 	})
 	if !sorted {
-		if *ord == nil {
-			*ord = orders{}
-		}
-		(*ord)["tags"] = keys
+		ord.record(mapID(m), keys)
 	}
 	return m, err
 }
@@ -596,11 +593,11 @@ func (d *decoder) statistics(s *Statistics, x *docExtra) error {
 			s.ExecutionTimeMS, x.statsExec, err = d.float(key)
 			return err
 		case "pass_rate", "issue_rate": // derived: ignored
-			_, err = d.p.value(nil, "")
+			_, err = d.p.value(nil)
 			return err
 		default:
 			var v any
-			if v, err = d.p.value(nil, ""); err == nil {
+			if v, err = d.p.value(nil); err == nil {
 				x.statsExtra = addMember(x.statsExtra, k, v)
 			}
 			return err
@@ -670,12 +667,12 @@ func (d *decoder) validatorAt(ctx string, i int) (ValidatorResult, error) {
 		case "message":
 			v.Message, err = d.optStr(key)
 		case "details":
-			v.Details, err = d.freeMap(key, &x.ord, k)
+			v.Details, err = d.freeMap(key, &x.ord)
 		case "execution_time_ms":
 			v.ExecutionTimeMS, x.exec, err = d.float(key)
 		default:
 			var val any
-			if val, err = d.p.value(&x.ord, k); err == nil {
+			if val, err = d.p.value(&x.ord); err == nil {
 				x.extra = addMember(x.extra, k, val)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -534,5 +535,31 @@ func TestLargeUnsortedObjectsKeepOrder(t *testing.T) {
 	}
 	if !bytes.Contains(out, []byte(`{"k05000": 5000, "k04999": 4999`)) || !bytes.Contains(out, []byte(`"k00002": 2, "new": true}`)) {
 		t.Errorf("order of a large object lost")
+	}
+}
+
+func TestDeepLongKeysLinearMemory(t *testing.T) {
+	const depth, keyLen = 2000, 1000
+	key := strings.Repeat("k", keyLen)
+	// Keys out of order at every level so that each level records its order.
+	doc := minimal(`, "metadata": ` + strings.Repeat(`{"z": 0, "`+key+`": `, depth) + `1` + strings.Repeat(`}`, depth))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r, err := Unmarshal([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := MarshalCompact(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	// Input and output are about 2 MB each; anything quadratic in the nesting (such
+	// as building a path string per level) would allocate about 2 GB.
+	if got := after.TotalAlloc - before.TotalAlloc; got > 100<<20 {
+		t.Errorf("allocated %d bytes", got)
+	}
+	if !bytes.Contains(out, []byte(`{"z": 0, "`+key+`": {"z": 0, "`)) {
+		t.Errorf("key order lost in a deep document")
 	}
 }

@@ -25,6 +25,9 @@ func FuzzUnmarshal(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Marshal after a successful Unmarshal: %v", err)
 		}
+		if outc, err := Marshal(r.Clone()); err != nil || !bytes.Equal(outc, out) {
+			t.Fatalf("clone writes differently (%v):\n%s\n%s", err, outc, out)
+		}
 		r2, err := Unmarshal(out)
 		if err != nil {
 			t.Fatalf("Unmarshal(Marshal(r)): %v\n%s", err, out)

@@ -2,19 +2,40 @@ package results
 
 import (
 	"encoding/json"
-	"strconv"
+	"reflect"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxDepth bounds the nesting of arrays and objects (encoding/json uses the same).
 const maxDepth = 10000
 
-// orders records the key order of free-form objects that were not in sorted order
-// when read, by path (keys and indexes joined by pathSep). Objects without an entry
-// are written with sorted keys.
-type orders map[string][]string
+// orders records the key order of the objects (maps) that were not in sorted order
+// when read, by map identity. Maps without an entry are written with sorted keys.
+// Keying by identity keeps the cost linear in the input whatever its nesting, and
+// the table keeps its maps alive, so an address is never reused while recorded.
+type orders map[unsafe.Pointer][]string
 
-const pathSep = "\x00"
+// mapID returns the identity of m.
+func mapID[V any](m map[string]V) unsafe.Pointer {
+	return reflect.ValueOf(m).UnsafePointer()
+}
+
+// orderOf returns the recorded key order of m, if any.
+func orderOf[V any](o orders, m map[string]V) []string {
+	if o == nil || m == nil {
+		return nil
+	}
+	return o[mapID(m)]
+}
+
+// record sets the key order of m, allocating the table on first use.
+func (o *orders) record(p unsafe.Pointer, keys []string) {
+	if *o == nil {
+		*o = orders{}
+	}
+	(*o)[p] = keys
+}
 
 // member is a key and value kept from an unknown key.
 type member struct {
@@ -350,21 +371,15 @@ func (p *parser) number() ([]byte, error) {
 
 // value reads any value: map[string]any, []any, string, json.Number, bool or nil.
 // When ord is not nil the key order of objects whose keys are not sorted is recorded
-// in *ord (allocated on first use) under path.
-func (p *parser) value(ord *orders, path string) (any, error) {
+// in *ord.
+func (p *parser) value(ord *orders) (any, error) {
 	switch c := p.peek(); c {
 	case '{':
 		m := map[string]any{}
 		base := len(p.keys)
 		sorted := true
 		err := p.object(func(k string) error {
-			var sub string
-			if ord != nil {
-				if c := p.peek(); c == '{' || c == '[' {
-					sub = path + pathSep + k
-				}
-			}
-			v, err := p.value(ord, sub)
+			v, err := p.value(ord)
 			if err != nil {
 				return err
 			}
@@ -381,23 +396,15 @@ func (p *parser) value(ord *orders, path string) (any, error) {
 			return nil, err
 		}
 		if ord != nil && !sorted {
-			if *ord == nil {
-				*ord = orders{}
-			}
-			(*ord)[path] = append([]string(nil), p.keys[base:]...)
+			ord.record(mapID(m), append([]string(nil), p.keys[base:]...))
 		}
+		clear(p.keys[base:])
 		p.keys = p.keys[:base]
 		return m, nil
 	case '[':
 		base := len(p.vals)
-		err := p.array(func(i int) error {
-			var sub string
-			if ord != nil {
-				if c := p.peek(); c == '{' || c == '[' {
-					sub = path + pathSep + strconv.Itoa(i)
-				}
-			}
-			v, err := p.value(ord, sub)
+		err := p.array(func(int) error {
+			v, err := p.value(ord)
 			if err != nil {
 				return err
 			}

@@ -230,10 +230,10 @@ func validNumber(s string) bool {
 }
 
 // value writes a free-form value. Maps are written with the key order recorded in
-// ord for path (keys no longer present are skipped, new keys follow in sorted
-// order), else sorted. Values of types other than the JSON ones are converted
+// ord (keys no longer present are skipped, new keys follow in sorted order), else
+// sorted. Values of types other than the JSON ones are converted
 // through encoding/json.
-func (w *writer) value(v any, ord orders, path string) error {
+func (w *writer) value(v any, ord orders) error {
 	switch x := v.(type) {
 	case nil:
 		w.b = append(w.b, "null"...)
@@ -282,11 +282,7 @@ func (w *writer) value(v any, ord orders, path string) error {
 		w.open('[')
 		for i, e := range x {
 			w.sep(i == 0)
-			var sub string
-			if ord != nil {
-				sub = path + pathSep + strconv.Itoa(i)
-			}
-			if err := w.value(e, ord, sub); err != nil {
+			if err := w.value(e, ord); err != nil {
 				return err
 			}
 		}
@@ -309,16 +305,12 @@ func (w *writer) value(v any, ord orders, path string) error {
 		}
 		w.open('{')
 		base := len(w.keys)
-		w.keys = appendOrderedKeys(w.keys, x, ord[path])
+		w.keys = appendOrderedKeys(w.keys, x, orderOf(ord, x))
 		n := len(w.keys) - base
 		for i := 0; i < n; i++ {
 			k := w.keys[base+i] // w.keys may grow (and move) in nested calls
 			w.key(k, i == 0)
-			var sub string
-			if ord != nil {
-				sub = path + pathSep + k
-			}
-			if err := w.value(x[k], ord, sub); err != nil {
+			if err := w.value(x[k], ord); err != nil {
 				return err
 			}
 		}
@@ -326,7 +318,7 @@ func (w *writer) value(v any, ord orders, path string) error {
 		w.keys = w.keys[:base]
 		w.close('}')
 	case map[string]string:
-		w.strMap(x, ord[path])
+		w.strMap(x, orderOf(ord, x))
 	default:
 		return w.foreign(v)
 	}
@@ -363,11 +355,11 @@ func (w *writer) foreign(v any) error {
 		return invalidf("value of type %T: %v", v, err)
 	}
 	p := parser{data: raw}
-	conv, err := p.value(nil, "")
+	conv, err := p.value(nil)
 	if err != nil {
 		return err
 	}
-	return w.value(conv, nil, "")
+	return w.value(conv, nil)
 }
 
 // appendOrderedKeys appends the keys of m to dst: first those of order that are in

@@ -221,32 +221,57 @@ func summarise(vs []ValidatorResult) (Statistics, Status) {
 }
 
 // Clone returns a deep copy of r: changing the copy (its slices, maps, pointers and
-// nested JSON values) never changes r.
+// nested JSON values) never changes r. The copy keeps the key order read by Unmarshal.
 func (r *ValidationResult) Clone() *ValidationResult {
 	if r == nil {
 		return nil
 	}
 	c := *r
+	var cl cloner
+	if r.x != nil {
+		x := *r.x
+		cl = newCloner(x.ord)
+		c.x = &x
+		defer func() { x.ord = cl.dst }()
+	}
 	if r.Results != nil {
 		c.Results = make([]ValidatorResult, len(r.Results))
 		for i := range r.Results {
 			c.Results[i] = r.Results[i].Clone()
 		}
 	}
-	c.Tags = maps.Clone(r.Tags)
-	c.Metadata = cloneMap(r.Metadata)
+	c.Tags = cloneStrMap(&cl, r.Tags)
+	c.Metadata = cl.cloneMap(r.Metadata)
 	c.SuiteName = cloneStr(r.SuiteName)
-	c.RuntimeEnvironment = cloneMap(r.RuntimeEnvironment)
+	c.RuntimeEnvironment = cl.cloneMap(r.RuntimeEnvironment)
 	return &c
 }
 
-// Clone returns a deep copy of v.
+// Clone returns a deep copy of v, keeping the key order read by Unmarshal.
 func (v ValidatorResult) Clone() ValidatorResult {
+	var cl cloner
+	if v.x != nil {
+		x := *v.x
+		cl = newCloner(x.ord)
+		defer func() { x.ord = cl.dst }()
+		v.x = &x
+	}
 	v.Column = cloneStr(v.Column)
 	v.IssueType = cloneStr(v.IssueType)
 	v.Message = cloneStr(v.Message)
-	v.Details = cloneMap(v.Details)
+	v.Details = cl.cloneMap(v.Details)
 	return v
+}
+
+// cloner deep-copies JSON values and carries the recorded key order of the maps it
+// copies over to the copies. Unknown keys' values are shared (they cannot be
+// reached from outside), so their entries are kept.
+type cloner struct {
+	src, dst orders
+}
+
+func newCloner(src orders) cloner {
+	return cloner{src: src, dst: maps.Clone(src)}
 }
 
 func cloneStr(p *string) *string {
@@ -257,32 +282,52 @@ func cloneStr(p *string) *string {
 	return &s
 }
 
-func cloneMap(m map[string]any) map[string]any {
+func cloneStrMap(cl *cloner, m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	c := maps.Clone(m)
+	if o := orderOf(cl.src, m); o != nil {
+		cl.dst[mapID(c)] = o
+	}
+	return c
+}
+
+func (cl *cloner) cloneMap(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
 	}
 	c := make(map[string]any, len(m))
 	for k, v := range m {
-		c[k] = cloneValue(v)
+		c[k] = cl.cloneValue(v)
+	}
+	if o := orderOf(cl.src, m); o != nil {
+		cl.dst[mapID(c)] = o
 	}
 	return c
 }
 
-func cloneValue(v any) any {
+// cloneMap deep-copies m (without key order).
+func cloneMap(m map[string]any) map[string]any {
+	var cl cloner
+	return cl.cloneMap(m)
+}
+
+func (cl *cloner) cloneValue(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		return cloneMap(x)
+		return cl.cloneMap(x)
 	case []any:
 		if x == nil {
 			return x
 		}
 		c := make([]any, len(x))
 		for i, e := range x {
-			c[i] = cloneValue(e)
+			c[i] = cl.cloneValue(e)
 		}
 		return c
 	case map[string]string:
-		return maps.Clone(x)
+		return cloneStrMap(cl, x)
 	case []string:
 		return append([]string(nil), x...)
 	}

@@ -89,6 +89,20 @@ func TestCloneIsDeep(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Errorf("changing the clone changed the original:\n%s\n%s", before, after)
 	}
+	// Key order survives cloning, at every level.
+	r, err = Unmarshal([]byte(minimal(`, "tags": {"b": "1", "a": "2"}, "metadata": {"z": [{"y": 1, "x": 2}], "a": 1},` +
+		` "results": [{"validator_name": "v", "success": true, "details": {"q": 1, "p": {"d": 1, "c": 2}}}], "zz": {"b": 1, "a": 2}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := MarshalCompact(r)
+	got, _ := MarshalCompact(r.Clone())
+	if !bytes.Equal(got, want) {
+		t.Errorf("clone lost key order:\n got %s\nwant %s", got, want)
+	}
+	if got, _ := MarshalValidator(&[]ValidatorResult{r.Results[0].Clone()}[0]); !bytes.Contains(got, []byte(`{"q": 1, "p": {"d": 1, "c": 2}}`)) {
+		t.Errorf("validator clone lost key order: %s", got)
+	}
 	if (*ValidationResult)(nil).Clone() != nil {
 		t.Error("nil clone")
 	}

@@ -2,7 +2,6 @@ package results
 
 import (
 	"fmt"
-	"maps"
 	"time"
 )
 
@@ -81,7 +80,7 @@ func MarshalSuite(s *ExpectationSuite) ([]byte, error) {
 		w.close(']')
 	}
 	w.key("meta", false)
-	if err := w.freeMap(s.Meta, x.ord, "meta"); err != nil {
+	if err := w.freeMap(s.Meta, x.ord); err != nil {
 		return nil, fmt.Errorf("meta: %w", err)
 	}
 	w.key("created_at", false)
@@ -89,7 +88,7 @@ func MarshalSuite(s *ExpectationSuite) ([]byte, error) {
 	w.key("updated_at", false)
 	w.str(FormatTime(s.UpdatedAt))
 	w.key("tags", false)
-	w.strMap(s.Tags, x.ord["tags"])
+	w.strMap(s.Tags, orderOf(x.ord, s.Tags))
 	if err := w.members(x.extra, x.ord); err != nil {
 		return nil, err
 	}
@@ -108,11 +107,11 @@ func (w *writer) expectation(e *Expectation) error {
 	w.key("column", false)
 	w.optStr(e.Column)
 	w.key("kwargs", false)
-	if err := w.freeMap(e.Kwargs, x.ord, "kwargs"); err != nil {
+	if err := w.freeMap(e.Kwargs, x.ord); err != nil {
 		return fmt.Errorf("kwargs: %w", err)
 	}
 	w.key("meta", false)
-	if err := w.freeMap(e.Meta, x.ord, "meta"); err != nil {
+	if err := w.freeMap(e.Meta, x.ord); err != nil {
 		return fmt.Errorf("meta: %w", err)
 	}
 	w.key("enabled", false)
@@ -167,7 +166,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 				return err
 			})
 		case "meta":
-			s.Meta, err = d.freeMap(k, &x.ord, k)
+			s.Meta, err = d.freeMap(k, &x.ord)
 		case "created_at", "updated_at":
 			var v *string
 			if v, err = d.optStr(k); err == nil && v != nil {
@@ -185,7 +184,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 			s.Tags, err = d.tags(&x.ord)
 		default:
 			var v any
-			if v, err = p.value(&x.ord, k); err == nil {
+			if v, err = p.value(&x.ord); err == nil {
 				x.extra = addMember(x.extra, k, v)
 			}
 		}
@@ -234,16 +233,16 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 		case "column":
 			e.Column, err = d.optStr(key)
 		case "kwargs":
-			e.Kwargs, err = d.freeMap(key, &x.ord, k)
+			e.Kwargs, err = d.freeMap(key, &x.ord)
 		case "meta":
-			e.Meta, err = d.freeMap(key, &x.ord, k)
+			e.Meta, err = d.freeMap(key, &x.ord)
 		case "enabled":
 			e.Enabled, err = d.boolean(key)
 		case "mostly":
 			e.Mostly, x.exec, err = d.float(key)
 		default:
 			var v any
-			if v, err = d.p.value(&x.ord, k); err == nil {
+			if v, err = d.p.value(&x.ord); err == nil {
 				x.extra = addMember(x.extra, k, v)
 			}
 		}
@@ -264,22 +263,39 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 	return e, err
 }
 
-// Clone returns a deep copy of s.
+// Clone returns a deep copy of s, keeping the key order read by UnmarshalSuite.
 func (s *ExpectationSuite) Clone() *ExpectationSuite {
 	if s == nil {
 		return nil
 	}
 	c := *s
+	var cl cloner
+	if s.x != nil {
+		x := *s.x
+		cl = newCloner(x.ord)
+		defer func() { x.ord = cl.dst }()
+		c.x = &x
+	}
 	if s.Expectations != nil {
 		c.Expectations = make([]Expectation, len(s.Expectations))
 		for i, e := range s.Expectations {
+			var ecl cloner
+			if e.x != nil {
+				x := *e.x
+				ecl = newCloner(x.ord)
+				e.Kwargs = ecl.cloneMap(e.Kwargs)
+				e.Meta = ecl.cloneMap(e.Meta)
+				x.ord = ecl.dst
+				e.x = &x
+			} else {
+				e.Kwargs = cloneMap(e.Kwargs)
+				e.Meta = cloneMap(e.Meta)
+			}
 			e.Column = cloneStr(e.Column)
-			e.Kwargs = cloneMap(e.Kwargs)
-			e.Meta = cloneMap(e.Meta)
 			c.Expectations[i] = e
 		}
 	}
-	c.Meta = cloneMap(s.Meta)
-	c.Tags = maps.Clone(s.Tags)
+	c.Meta = cl.cloneMap(s.Meta)
+	c.Tags = cloneStrMap(&cl, s.Tags)
 	return &c
 }
