@@ -295,6 +295,12 @@ func NewWriter(dst io.Writer, key []byte, opts *StreamOptions) (io.WriteCloser, 
 	}, nil
 }
 
+var (
+	_ io.WriteCloser = (*streamWriter)(nil)
+	_ io.Reader      = (*streamReader)(nil)
+	_ io.Reader      = (*legacyStreamReader)(nil)
+)
+
 type streamWriter struct {
 	dst     io.Writer
 	c       *streamCipher
