@@ -415,16 +415,35 @@ func (d *decoder) freeMap(key string, ord *orders) (map[string]any, error) {
 	return v.(map[string]any), nil
 }
 
-// addMember sets an unknown key; a repeated key keeps its first position and its
-// last value, as Python's json does.
-func addMember(ms []member, k string, v any) []member {
-	for i := range ms {
-		if ms[i].key == k {
-			ms[i].val = v
-			return ms
+// members collects unknown keys in order; a repeated key keeps its first position
+// and its last value, as Python's json does.
+type memberSet struct {
+	list  []member
+	index map[string]int // built once the list is long, to stay linear
+}
+
+func (s *memberSet) add(k string, v any) {
+	if s.index == nil && len(s.list) >= 16 {
+		s.index = make(map[string]int, 2*len(s.list))
+		for i, m := range s.list {
+			s.index[m.key] = i
 		}
 	}
-	return append(ms, member{k, v})
+	if s.index != nil {
+		if i, ok := s.index[k]; ok {
+			s.list[i].val = v
+			return
+		}
+		s.index[k] = len(s.list)
+	} else {
+		for i := range s.list {
+			if s.list[i].key == k {
+				s.list[i].val = v
+				return
+			}
+		}
+	}
+	s.list = append(s.list, member{k, v})
 }
 
 func (d *decoder) result() (*ValidationResult, error) {
@@ -437,6 +456,7 @@ func (d *decoder) result() (*ValidationResult, error) {
 	}
 	r := &ValidationResult{}
 	x := &docExtra{}
+	var extra memberSet
 	var haveID, haveTime, haveAsset, haveStatus bool
 	err := p.object(func(k string) error {
 		var err error
@@ -479,7 +499,7 @@ func (d *decoder) result() (*ValidationResult, error) {
 		default:
 			var v any
 			if v, err = p.value(&x.ord); err == nil {
-				x.extra = addMember(x.extra, k, v)
+				extra.add(k, v)
 			}
 		}
 		return err
@@ -517,6 +537,7 @@ func (d *decoder) result() (*ValidationResult, error) {
 	if len(x.ord) == 0 {
 		x.ord = nil
 	}
+	x.extra = extra.list
 	if x.ord != nil || x.extra != nil || x.statsExtra != nil || x.statsExec.text != "" {
 		r.x = x
 	}
@@ -562,6 +583,8 @@ func (d *decoder) statistics(s *Statistics, x *docExtra) error {
 		return d.typeErr("statistics", "an object")
 	}
 	defer d.leave(d.enter("statistics", -1))
+	var statsExtra memberSet
+	defer func() { x.statsExtra = statsExtra.list }()
 	return d.p.object(func(k string) error {
 		key := k
 		var err error
@@ -598,7 +621,7 @@ func (d *decoder) statistics(s *Statistics, x *docExtra) error {
 		default:
 			var v any
 			if v, err = d.p.value(nil); err == nil {
-				x.statsExtra = addMember(x.statsExtra, k, v)
+				statsExtra.add(k, v)
 			}
 			return err
 		}
@@ -638,6 +661,7 @@ func (d *decoder) validatorAt(ctx string, i int) (ValidatorResult, error) {
 		return v, d.typeErr("", "an object")
 	}
 	var x vrExtra
+	var extra memberSet
 	var haveName, haveSuccess bool
 	err := d.p.object(func(k string) error {
 		key := k
@@ -673,7 +697,7 @@ func (d *decoder) validatorAt(ctx string, i int) (ValidatorResult, error) {
 		default:
 			var val any
 			if val, err = d.p.value(&x.ord); err == nil {
-				x.extra = addMember(x.extra, k, val)
+				extra.add(k, val)
 			}
 		}
 		return err
@@ -693,6 +717,7 @@ func (d *decoder) validatorAt(ctx string, i int) (ValidatorResult, error) {
 	if len(x.ord) == 0 {
 		x.ord = nil
 	}
+	x.extra = extra.list
 	if x.ord != nil || x.extra != nil || x.exec.text != "" {
 		v.x = &x
 	}

@@ -563,3 +563,20 @@ func TestDeepLongKeysLinearMemory(t *testing.T) {
 		t.Errorf("key order lost in a deep document")
 	}
 }
+
+func TestManyUnknownKeys(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, `, "u%03d": %d`, 99-i, i)
+	}
+	b.WriteString(`, "u050": "last"`)
+	r, err := Unmarshal([]byte(minimal(b.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := MarshalCompact(r)
+	if !bytes.Contains(out, []byte(`"runtime_environment": {}, "u099": 0, "u098": 1`)) || !bytes.Contains(out, []byte(`"u051": 48, "u050": "last", "u049": 50`)) ||
+		!bytes.HasSuffix(out, []byte(`"u000": 99}`)) {
+		t.Errorf("unknown keys: %s", out)
+	}
+}

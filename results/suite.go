@@ -140,6 +140,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 	}
 	s := &ExpectationSuite{}
 	x := &docExtra{}
+	var extra memberSet
 	haveName := false
 	err := p.object(func(k string) error {
 		var err error
@@ -185,7 +186,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 		default:
 			var v any
 			if v, err = p.value(&x.ord); err == nil {
-				x.extra = addMember(x.extra, k, v)
+				extra.add(k, v)
 			}
 		}
 		return err
@@ -211,6 +212,7 @@ func UnmarshalSuite(data []byte) (*ExpectationSuite, error) {
 	if len(x.ord) == 0 {
 		x.ord = nil
 	}
+	x.extra = extra.list
 	if x.ord != nil || x.extra != nil {
 		s.x = x
 	}
@@ -224,6 +226,7 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 		return e, d.typeErr("", "an object")
 	}
 	var x vrExtra
+	var extra memberSet
 	err := d.p.object(func(k string) error {
 		key := k
 		var err error
@@ -243,7 +246,7 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 		default:
 			var v any
 			if v, err = d.p.value(&x.ord); err == nil {
-				x.extra = addMember(x.extra, k, v)
+				extra.add(k, v)
 			}
 		}
 		return err
@@ -257,6 +260,7 @@ func (d *decoder) expectation(i int) (Expectation, error) {
 	if len(x.ord) == 0 {
 		x.ord = nil
 	}
+	x.extra = extra.list
 	if x.ord != nil || x.extra != nil || x.exec.text != "" {
 		e.x = &x
 	}
