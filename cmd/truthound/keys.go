@@ -36,15 +36,17 @@ func newKeysCmd() *cobra.Command {
 one encrypted file per key, {base64url(id)}.key).
 
 The store is protected by a master password (Argon2id, salt in .master_salt)
-or a 32-byte master key. The password is taken from --password=PW, else
-$TRUTHOUND_PASSWORD, else asked for when stdin is a terminal. A master key file
+or a 32-byte master key. The password is taken from --password=PW; a bare
+--password asks for it when stdin is a terminal and otherwise reads
+$TRUTHOUND_PASSWORD (as encrypt does); without the flag $TRUTHOUND_PASSWORD is
+used if set, else the password is asked for on a terminal. A master key file
 holds the key as 64 hex digits, base64, or 32 raw bytes.
 
 Key material is never printed.`,
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.keystore, "keystore", "", "key store folder (required)")
-	pf.StringVar(&f.password, "password", "", "master password (--password alone: ask; default $TRUTHOUND_PASSWORD)")
+	pf.StringVar(&f.password, "password", "", "master password as --password=PW (bare --password: ask on a terminal, else $TRUTHOUND_PASSWORD)")
 	pf.Lookup("password").NoOptDefVal = keysPromptSentinel
 	pf.StringVar(&f.masterKeyFile, "master-key-file", "", "file holding the 32-byte master key instead of a password")
 
@@ -176,17 +178,20 @@ func (f *keysFlags) manager(cmd *cobra.Command) (*keys.Manager, error) {
 	return keys.NewManager(s, nil)
 }
 
-// keysPassword returns the master password: the flag's value, else
-// $TRUTHOUND_PASSWORD, else asked on the terminal.
+// keysPassword returns the master password: the value of --password=PW;
+// for a bare --password (as in `truthound encrypt`), asked on the terminal,
+// else $TRUTHOUND_PASSWORD; without the flag, $TRUTHOUND_PASSWORD, else asked
+// on the terminal.
 func keysPassword(cmd *cobra.Command, flag string) ([]byte, error) {
 	if flag != "" && flag != keysPromptSentinel {
 		return []byte(flag), nil
 	}
-	if env, ok := os.LookupEnv("TRUTHOUND_PASSWORD"); ok && flag != keysPromptSentinel {
+	fd := int(os.Stdin.Fd())
+	tty := term.IsTerminal(fd)
+	if env, ok := os.LookupEnv("TRUTHOUND_PASSWORD"); ok && env != "" && (flag == "" || !tty) {
 		return []byte(env), nil
 	}
-	fd := int(os.Stdin.Fd())
-	if !term.IsTerminal(fd) {
+	if !tty {
 		return nil, fmt.Errorf("%w: no master password: use --password=PW, $TRUTHOUND_PASSWORD or --master-key-file", encryption.ErrInvalidOption)
 	}
 	fmt.Fprint(cmd.ErrOrStderr(), "Master password: ")

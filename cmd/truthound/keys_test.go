@@ -133,11 +133,22 @@ func TestKeysCommandErrors(t *testing.T) {
 		{"keys", "list", "--keystore", t.TempDir(), "--output", "xml"},
 		{"keys", "list", "--keystore", t.TempDir(), "--password=a", "--master-key-file", "f"},
 		{"keys", "create", "--keystore", t.TempDir()},
-		// A bare --password asks on the terminal, and tests have none.
-		{"keys", "list", "--keystore", t.TempDir(), "--password"},
 	} {
 		if code, _, _ := keysRun(t, args...); code == 0 {
 			t.Errorf("%v: exit 0", args)
 		}
+	}
+	// A bare --password reads $TRUTHOUND_PASSWORD without a terminal...
+	dir := t.TempDir()
+	if code, _, errs := keysRun(t, "keys", "create", "k", "--keystore", dir, "--password"); code != 0 {
+		t.Fatalf("bare --password with $TRUTHOUND_PASSWORD: %d %q", code, errs)
+	}
+	if code, _, _ := keysRun(t, "keys", "rotate", "k", "--keystore", dir, "--password=pw"); code != 0 {
+		t.Fatal("explicit --password=pw does not open the store made with $TRUTHOUND_PASSWORD=pw")
+	}
+	// ...and without either there is no password to use.
+	t.Setenv("TRUTHOUND_PASSWORD", "")
+	if code, _, errs := keysRun(t, "keys", "list", "--keystore", dir, "--password"); code != 2 || !strings.Contains(errs, "no master password") {
+		t.Fatalf("no password: %d %q", code, errs)
 	}
 }
