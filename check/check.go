@@ -36,6 +36,9 @@ type Options struct {
 	RunTime time.Time
 	// Tags are copied into the result.
 	Tags map[string]string
+	// MaxColumns bounds the number of columns (the work per row grows with it);
+	// 10000 when 0. More columns are an error wrapping ErrInvalidInput.
+	MaxColumns int
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -56,6 +59,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Comma == 0 {
 		o.Comma = ','
+	}
+	if o.MaxColumns == 0 {
+		o.MaxColumns = 10000
+	}
+	if o.MaxColumns < 0 {
+		return o, fmt.Errorf("%w: MaxColumns %d is negative", ErrInvalidOption, o.MaxColumns)
 	}
 	if o.Comma == '"' || o.Comma == '\r' || o.Comma == '\n' || o.Comma == 0xFFFD {
 		return o, fmt.Errorf("%w: bad CSV separator %q", ErrInvalidOption, o.Comma)
@@ -94,6 +103,9 @@ func Run(ctx context.Context, r io.Reader, format Format, opts Options) (*result
 		if err != nil {
 			return nil, err
 		}
+		if len(cs.cols) > o.MaxColumns {
+			return nil, fmt.Errorf("%w: %d columns, more than %d", ErrInvalidInput, len(cs.cols), o.MaxColumns)
+		}
 		src = cs
 		if cs.cols != nil {
 			for _, k := range o.Key {
@@ -103,7 +115,7 @@ func Run(ctx context.Context, r io.Reader, format Format, opts Options) (*result
 			}
 		}
 	case JSONL:
-		src = newJSONLSource(r)
+		src = newJSONLSource(r, o.MaxColumns)
 	default:
 		return nil, fmt.Errorf("%w: unknown format %v", ErrInvalidOption, format)
 	}

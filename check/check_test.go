@@ -245,6 +245,9 @@ func TestBadInputAndOptions(t *testing.T) {
 		{"a\n", CSV, Options{MinRows: -1}, ErrInvalidOption, "MinRows"},
 		{"a\n", CSV, Options{Comma: '"'}, ErrInvalidOption, "separator"},
 		{"a\n", Format(9), Options{}, ErrInvalidOption, "format"},
+		{"a,b,c\n", CSV, Options{MaxColumns: 2}, ErrInvalidInput, "3 columns"},
+		{"{\"a\": 1}\n{\"b\": 1}\n{\"c\": 1}\n", JSONL, Options{MaxColumns: 2}, ErrInvalidInput, "line 3: more than 2 columns"},
+		{"a\n", CSV, Options{MaxColumns: -1}, ErrInvalidOption, "MaxColumns"},
 	}
 	for _, c := range cases {
 		_, err := Run(ctx, strings.NewReader(c.in), c.f, c.o)

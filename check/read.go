@@ -158,16 +158,17 @@ func (s *csvSource) next(b *batch) error {
 // jsonlSource reads one JSON object per line; blank lines are skipped. Columns are
 // the keys, in the order they first appear.
 type jsonlSource struct {
-	r     *bufio.Reader
-	cols  []string
-	index map[string]int
-	row   int64
-	line  int64
-	long  []byte
+	r       *bufio.Reader
+	cols    []string
+	index   map[string]int
+	row     int64
+	line    int64
+	long    []byte
+	maxCols int
 }
 
-func newJSONLSource(r io.Reader) *jsonlSource {
-	return &jsonlSource{r: bufio.NewReaderSize(r, 64<<10), index: map[string]int{}}
+func newJSONLSource(r io.Reader, maxCols int) *jsonlSource {
+	return &jsonlSource{r: bufio.NewReaderSize(r, 64<<10), index: map[string]int{}, maxCols: maxCols}
 }
 
 func (s *jsonlSource) columns() []string { return s.cols }
@@ -254,6 +255,9 @@ func (s *jsonlSource) parse(line []byte, row []cell) ([]cell, error) {
 		i = end
 		col, ok := s.index[key]
 		if !ok {
+			if len(s.cols) >= s.maxCols {
+				return nil, fmt.Errorf("more than %d columns", s.maxCols)
+			}
 			col = len(s.cols)
 			s.index[key] = col
 			s.cols = append(s.cols, key)
