@@ -126,3 +126,17 @@ func BenchmarkIndex(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkQueryTag(b *testing.B) {
+	s, _ := prefilled(b, 100000)
+	for _, limit := range []int{100, 0} {
+		b.Run(fmt.Sprintf("env=prod/limit=%d", limit), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.ListIDs(ctx, &stores.Query{Tags: map[string]string{"env": "prod"}, Limit: limit}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -141,19 +141,63 @@ func (e *entry) indexEntry() *indexEntry {
 type state struct {
 	entries map[string]*entry
 	// pend holds the ids whose entry has a pending temporary file.
-	pend   map[string]bool
-	seq    uint64
-	idx    fileID // the _index.json loaded
-	jOff   int64  // bytes of the journal applied (always at a line end)
-	jLines int    // journal lines applied
-	metas  []driver.Meta
-	loaded bool
+	pend map[string]bool
+	// strs and tagSets intern the values many entries share (assets,
+	// statuses, tag sets), so the index is compact and a query's
+	// comparisons mostly hit equal pointers.
+	strs    map[string]string
+	tagSets map[string]map[string]string
+	seq     uint64
+	idx     fileID // the _index.json loaded
+	jOff    int64  // bytes of the journal applied (always at a line end)
+	jLines  int    // journal lines applied
+	metas   []driver.Meta
+	loaded  bool
 	// problems found while loading (journal lines that do not parse, bad
 	// run times), reported by Verify.
 	problems []string
 }
 
-func newState() state { return state{entries: map[string]*entry{}, pend: map[string]bool{}} }
+func newState() state {
+	return state{entries: map[string]*entry{}, pend: map[string]bool{},
+		strs: map[string]string{}, tagSets: map[string]map[string]string{}}
+}
+
+func (st *state) str(v string) string {
+	if w, ok := st.strs[v]; ok {
+		return w
+	}
+	st.strs[v] = v
+	return v
+}
+
+// tags returns the shared copy of a tag set. Callers must not modify the
+// Tags of a Meta the driver returns.
+func (st *state) tags(t map[string]string) map[string]string {
+	if len(t) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(t))
+	n := 0
+	for k, v := range t {
+		keys = append(keys, k)
+		n += len(k) + len(v) + 2
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, n)
+	for _, k := range keys {
+		b = append(append(append(append(b, k...), 0), t[k]...), 0)
+	}
+	if shared, ok := st.tagSets[string(b)]; ok {
+		return shared
+	}
+	shared := make(map[string]string, len(t))
+	for k, v := range t {
+		shared[st.str(k)] = st.str(v)
+	}
+	st.tagSets[string(b)] = shared
+	return shared
+}
 
 // Driver is the filesystem driver. Use Open or OpenExpectations for a store;
 // NewDriver is for the conformance suite and wrappers.
@@ -397,6 +441,8 @@ func (st *state) addIndexEntry(ie *indexEntry) {
 }
 
 func (st *state) put(e *entry) {
+	e.meta.DataAsset, e.meta.Status = st.str(e.meta.DataAsset), st.str(e.meta.Status)
+	e.meta.Tags = st.tags(e.meta.Tags)
 	if old, ok := st.entries[e.meta.ID]; ok {
 		e.seq = old.seq
 	} else {
