@@ -14,7 +14,9 @@
 // descending by default, ties broken by run id in the same direction) and
 // paging; counts; hostile ids (path traversal, separators, control
 // characters, invalid UTF-8, overlong) rejected with ErrInvalid and nothing
-// written; unicode ids and assets; a 10 MB result; concurrent writers and
+// written; ids that differ only in case or Unicode normalisation kept
+// apart; unicode ids, assets and tags; a 10 MB result; a store of more than
+// 1,000 results (an object-store listing page); concurrent writers and
 // readers; not-found, closed-store and cancelled-context errors; expectation
 // suites; and reading back the results written by the Python original (the
 // fixtures of shared/testdata/upstream, located through the environment
@@ -22,5 +24,11 @@
 // a folder shared/testdata).
 //
 // The fixture test fails when the test data is missing and the environment
-// variable CI is set; otherwise it is skipped with a message.
+// variable CI is set; otherwise it is skipped with a message. In -short mode
+// the 10 MB result and the store of ManyResults results are skipped.
+//
+// Times follow package results: a naive run time (Location NaiveZone)
+// compares as UTC, and every comparison is by instant, to the microsecond,
+// so a SQL backend keeps run times as UTC instants with microseconds, and ids
+// and assets compare by code point (a binary collation).
 package storetest

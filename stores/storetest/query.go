@@ -574,3 +574,87 @@ func testHelpers(ctx context.Context, t *testing.T, st *stores.Store) {
 		t.Errorf("ListRuns(\"\") = %q, %v; want %q", runs, err, descAll)
 	}
 }
+
+func testTags(ctx context.Context, t *testing.T, st *stores.Store) {
+	many := map[string]string{}
+	for i := range 40 {
+		many[fmt.Sprintf("key_%02d", i)] = fmt.Sprintf("value %d", i)
+	}
+	odd := map[string]string{
+		"a=b": "c,d", `quote"`: `x'y`, "path/like.key": "s3://b/k?x=1&y=2", "empty": "", "ключ": "значение ✓",
+		"space key": " padded ", "json": `{"x": [1, 2]}`, "percent%20": "100%",
+	}
+	mustSave(ctx, t, st,
+		newResult(t, "odd", "tags", naive(2024, 1, 1, 0, 0, 0, 0), results.Success, odd),
+		newResult(t, "many", "tags", naive(2024, 1, 2, 0, 0, 0, 0), results.Success, many),
+		newResult(t, "none", "tags", naive(2024, 1, 3, 0, 0, 0, 0), results.Success, nil),
+		newResult(t, "empty-value-elsewhere", "tags", naive(2024, 1, 4, 0, 0, 0, 0), results.Success, map[string]string{"other": ""}),
+	)
+	for id, want := range map[string]map[string]string{"odd": odd, "many": many, "none": nil} {
+		got, err := st.Get(ctx, id)
+		if err != nil {
+			t.Errorf("Get(%q): %v", id, err)
+			continue
+		}
+		if !maps.Equal(got.Tags, want) {
+			t.Errorf("Get(%q).Tags = %q, want %q", id, got.Tags, want)
+		}
+		entries, err := st.List(ctx, &stores.Query{DataAsset: "tags"})
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		for _, e := range entries {
+			if e.RunID == id && !maps.Equal(e.Tags, want) {
+				t.Errorf("List entry %q has tags %q, want %q", id, e.Tags, want)
+			}
+		}
+	}
+	for k, v := range odd {
+		checkQuery(ctx, t, st, &stores.Query{Tags: map[string]string{k: v}}, []string{"odd"}, 1, false)
+	}
+	checkQuery(ctx, t, st, &stores.Query{Tags: odd}, []string{"odd"}, 1, false)
+	checkQuery(ctx, t, st, &stores.Query{Tags: many}, []string{"many"}, 1, false)
+	checkQuery(ctx, t, st, &stores.Query{Tags: map[string]string{"key_07": "value 7", "key_39": "value 39"}}, []string{"many"}, 1, false)
+	// An empty value matches a tag present with that value, not a missing tag.
+	checkQuery(ctx, t, st, &stores.Query{Tags: map[string]string{"empty": ""}}, []string{"odd"}, 1, false)
+	checkQuery(ctx, t, st, &stores.Query{Tags: map[string]string{"other": ""}}, []string{"empty-value-elsewhere"}, 1, false)
+	// Values match exactly: no prefix, case folding or trimming.
+	for _, tg := range []map[string]string{{"a=b": "c"}, {"A=B": "c,d"}, {"space key": "padded"}, {"key_07": "VALUE 7"}, {"key_0": "value 0"}} {
+		checkQuery(ctx, t, st, &stores.Query{Tags: tg}, nil, 0, false)
+	}
+}
+
+// ManyResults is how many results testMany saves: more than the 1,000 keys
+// an object-store listing returns per page.
+const ManyResults = 1005
+
+// testMany crosses the page size of object-store listings and the batch
+// sizes of SQL drivers.
+func testMany(ctx context.Context, t *testing.T, st *stores.Store) {
+	if testing.Short() {
+		t.Skip("the store of ManyResults results is skipped in -short mode")
+	}
+	r := newResult(t, "many", "asset", naive(2024, 1, 1, 0, 0, 0, 0), results.Success, nil)
+	base := r.RunTime
+	var want []string
+	for i := range ManyResults {
+		r.RunID = fmt.Sprintf("m%04d", i)
+		r.DataAsset = fmt.Sprintf("asset-%d", i%3)
+		r.RunTime = base.Add(time.Duration(i) * time.Minute)
+		mustSave(ctx, t, st, r)
+		want = append(want, r.RunID)
+	}
+	slices.Reverse(want)
+	if n, err := st.Count(ctx, nil); err != nil || n != ManyResults {
+		t.Errorf("Count = %d, %v; want %d", n, err, ManyResults)
+	}
+	ids, err := st.ListIDs(ctx, nil)
+	if err != nil || !slices.Equal(ids, want) {
+		t.Errorf("ListIDs = %d ids, %v; want all %d newest first", len(ids), err, ManyResults)
+	}
+	checkQuery(ctx, t, st, &stores.Query{Offset: 1000, Limit: 10}, want[1000:], ManyResults, true)
+	checkQuery(ctx, t, st, &stores.Query{Ascending: true, Limit: 3}, []string{"m0000", "m0001", "m0002"}, ManyResults, false)
+	if n, err := st.Count(ctx, &stores.Query{DataAsset: "asset-1"}); err != nil || n != ManyResults/3 {
+		t.Errorf("Count(asset-1) = %d, %v; want %d", n, err, ManyResults/3)
+	}
+}

@@ -50,6 +50,8 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		{"Counts", testCounts},
 		{"InvalidQuery", testInvalidQuery},
 		{"Iter", testIter},
+		{"Tags", testTags},
+		{"Many", testMany},
 		{"Helpers", testHelpers},
 		{"Large", testLarge},
 		{"Concurrent", testConcurrent},
