@@ -30,6 +30,14 @@ func (b *broken) Put(ctx context.Context, r *driver.Record) error {
 		c.Tags = nil
 		r = &c
 	}
+	if b.bug == "stale-replace" {
+		// Replaces the body but keeps the old index entry.
+		if old, err := b.Driver.Get(ctx, r.ID); err == nil {
+			c := *r
+			c.Meta = old.Meta
+			r = &c
+		}
+	}
 	return b.Driver.Put(ctx, r)
 }
 
@@ -86,6 +94,10 @@ func (b *broken) Scan(ctx context.Context, f *driver.Filter) iter.Seq2[driver.Me
 		}
 		return f.Compare(&x, &y)
 	})
+	if b.bug == "first-page-only" && len(sel) > 1000 {
+		// As a driver that forgets to follow a listing's next page.
+		sel = sel[:1000]
+	}
 	sel = driver.Page(sel, f)
 	return func(yield func(driver.Meta, error) bool) {
 		for _, m := range sel {
@@ -144,6 +156,8 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{"exclusive-end", []string{"QueryPinned", "QueryCombinations"}},
 		{"drop-tags", []string{"CRUD", "QueryPinned", "Replace"}},
 		{"no-not-found", []string{"CRUD", "NotFound"}},
+		{"first-page-only", []string{"Many"}},
+		{"stale-replace", []string{"Replace", "ConcurrentSameID"}},
 	} {
 		t.Run(c.bug, func(t *testing.T) {
 			run := "^TestSuiteOnBrokenDriver$/^(" + strings.Join(c.subtests, "|") + ")$"
