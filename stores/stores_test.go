@@ -618,3 +618,29 @@ func FuzzSaveID(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenRedactsPasswords: store URLs carry credentials (postgres, redis,
+// azblob); an error from Open must not print them (STYLE: secrets are not
+// printed or logged).
+func TestOpenRedactsPasswords(t *testing.T) {
+	ctx := context.Background()
+	for _, u := range []string{
+		"nosuch://user:s3cr3t@host/db",
+		"nosuch://user:s3cr3t@host/db%zz",
+		"mem://user:s3cr3t@host",
+		"custom-test://user:s3cr3t@h?fail=connect",
+	} {
+		_, err := stores.Open(ctx, u)
+		if err == nil {
+			t.Errorf("Open(%q) succeeded", u)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("Open(%q) error prints the password: %v", u, err)
+		}
+		var se *stores.Error
+		if errors.As(err, &se) && strings.Contains(se.Backend, "s3cr3t") {
+			t.Errorf("Open(%q): Error.Backend holds the password: %q", u, se.Backend)
+		}
+	}
+}
