@@ -1020,6 +1020,7 @@ func (d *Driver) Delete(ctx context.Context, id string) (bool, error) {
 }
 
 // Scan yields the metadata of the results that match f, from the index.
+// The Tags maps yielded are shared with the index: do not modify them.
 func (d *Driver) Scan(ctx context.Context, f *driver.Filter) iter.Seq2[driver.Meta, error] {
 	return func(yield func(driver.Meta, error) bool) {
 		sel, err := d.selectMetas(ctx, f)
