@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -335,5 +336,55 @@ func TestSampleCSV(t *testing.T) {
 	}
 	if v := find(t, r, "type_consistency", "age"); v.Count != 1 || v.Details["inferred_type"] != "int" {
 		t.Errorf("sample age: %+v", v)
+	}
+}
+
+func TestBatchBoundaries(t *testing.T) {
+	// Wide CSV: 600 columns x 1000 rows spans several batches; column j is empty
+	// in rows where row%(j+1) == 0.
+	const cols, rows = 600, 1000
+	var b strings.Builder
+	for j := 0; j < cols; j++ {
+		if j > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "c%d", j)
+	}
+	b.WriteByte('\n')
+	for r := 1; r <= rows; r++ {
+		for j := 0; j < cols; j++ {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			if r%(j+1) != 0 {
+				fmt.Fprintf(&b, "%d", r)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	res := run(t, b.String(), CSV, Options{})
+	for _, j := range []int{0, 1, 6, 599} {
+		if v := find(t, res, "not_null", fmt.Sprintf("c%d", j)); v.Count != int64(rows/(j+1)) {
+			t.Errorf("c%d: %d nulls, want %d", j, v.Count, rows/(j+1))
+		}
+	}
+	// JSONL: a column that first appears on row 3000 of 5000; duplicates across
+	// batches are found.
+	b.Reset()
+	for r := 1; r <= 5000; r++ {
+		if r >= 3000 {
+			fmt.Fprintf(&b, "{\"id\": %d, \"late\": %d}\n", r%4000, r)
+		} else {
+			fmt.Fprintf(&b, "{\"id\": %d}\n", r)
+		}
+	}
+	res = run(t, b.String(), JSONL, Options{Key: []string{"id"}})
+	if v := find(t, res, "not_null", "late"); v.Count != 2999 || v.Details["sample_rows"].([]any)[4] != int64(5) {
+		t.Errorf("late column: %+v", v)
+	}
+	// Rows 4000..5000 reuse ids 0..1000, of which 1..1000 were seen before row 3000
+	// (id 0 is new).
+	if v := find(t, res, "unique_key", "id"); v.Count != 1000 {
+		t.Errorf("unique_key across batches: %d", v.Count)
 	}
 }

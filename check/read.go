@@ -58,7 +58,8 @@ func (b *batch) reset(first int64) {
 // overwrites another row.
 func (b *batch) row(n int) []cell {
 	if len(b.slab)+n > cap(b.slab) {
-		b.slab = make([]cell, 0, max(n*batchSize, 2*cap(b.slab)))
+		c := min(max(n*batchSize, 2*cap(b.slab)), maxBatchCells+n)
+		b.slab = make([]cell, 0, max(c, n))
 	}
 	i := len(b.slab)
 	b.slab = b.slab[:i+n]
@@ -81,7 +82,17 @@ type source interface {
 	columns() []string
 }
 
-const batchSize = 1024
+// A batch holds up to batchSize rows and stops early past maxBatchCells cells, so
+// wide inputs do not need large batches.
+const (
+	batchSize     = 1024
+	maxBatchCells = 1 << 18
+)
+
+// full reports whether b should take no more rows.
+func (b *batch) full() bool {
+	return len(b.rows) >= batchSize || len(b.slab) >= maxBatchCells
+}
 
 // csvSource reads CSV: a header line, then data rows.
 type csvSource struct {
@@ -130,7 +141,7 @@ func (s *csvSource) next(b *batch) error {
 	if s.cols == nil {
 		return io.EOF
 	}
-	for len(b.rows) < batchSize {
+	for !b.full() {
 		rec, err := s.r.Read()
 		if err == io.EOF {
 			break
@@ -165,6 +176,13 @@ type jsonlSource struct {
 	line    int64
 	long    []byte
 	maxCols int
+	pairs   []colCell
+}
+
+// colCell is a cell and its column, while a JSON line is parsed.
+type colCell struct {
+	col int
+	c   cell
 }
 
 func newJSONLSource(r io.Reader, maxCols int) *jsonlSource {
@@ -190,7 +208,7 @@ func (s *jsonlSource) readLine() ([]byte, error) {
 
 func (s *jsonlSource) next(b *batch) error {
 	b.reset(s.row + 1)
-	for len(b.rows) < batchSize {
+	for !b.full() {
 		line, err := s.readLine()
 		if len(line) == 0 && err == io.EOF {
 			break
@@ -206,7 +224,7 @@ func (s *jsonlSource) next(b *batch) error {
 		if len(line) == 0 {
 			continue
 		}
-		row, perr := s.parse(line, b.row(len(s.cols)))
+		row, perr := s.parse(line, b)
 		if perr != nil {
 			return fmt.Errorf("%w: JSONL line %d: %v", ErrInvalidInput, s.line, perr)
 		}
@@ -221,7 +239,7 @@ func (s *jsonlSource) next(b *batch) error {
 }
 
 // parse splits a JSON object line into cells, adding new keys as columns.
-func (s *jsonlSource) parse(line []byte, row []cell) ([]cell, error) {
+func (s *jsonlSource) parse(line []byte, b *batch) ([]cell, error) {
 	if !json.Valid(line) {
 		var v any
 		err := json.Unmarshal(line, &v)
@@ -262,11 +280,18 @@ func (s *jsonlSource) parse(line []byte, row []cell) ([]cell, error) {
 			s.index[key] = col
 			s.cols = append(s.cols, key)
 		}
-		for len(row) <= col {
-			row = append(row, cell{})
-		}
-		row[col] = c // a repeated key keeps its last value, as JSON decoders do
+		s.pairs = append(s.pairs, colCell{col, c})
 	}
+	// The row is as wide as its last column: sparse rows stay small.
+	width := 0
+	for _, p := range s.pairs {
+		width = max(width, p.col+1)
+	}
+	row := b.row(width)
+	for _, p := range s.pairs {
+		row[p.col] = p.c // a repeated key keeps its last value, as JSON decoders do
+	}
+	s.pairs = s.pairs[:0]
 	return row, nil
 }
 
