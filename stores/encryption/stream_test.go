@@ -3,8 +3,10 @@ package encryption
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -390,5 +392,77 @@ func TestStreamMemoryFlat(t *testing.T) {
 		t.Fatalf("allocated %d bytes to stream %d bytes; want flat (< 4 MiB)", alloc, total)
 	} else {
 		t.Logf("allocated %d bytes to stream %d MiB", alloc, total>>20)
+	}
+}
+
+// streamTHSE builds a THSE stream as the original's StreamingEncryptor writes
+// it, with the header fields given (for testing the reader's checks).
+func streamTHSE(t *testing.T, version, algID byte, cs uint32, nonce, key, ad, pt []byte) []byte {
+	t.Helper()
+	h := []byte("THSE")
+	h = append(h, version, algID)
+	h = binary.BigEndian.AppendUint32(h, cs)
+	h = append(h, byte(len(nonce)))
+	h = append(h, nonce...)
+	h = append(h, make([]byte, 6)...)
+	h = binary.BigEndian.AppendUint32(h, crc32.ChecksumIEEE(h))
+	out := h
+	if alg := Algorithm(algID); alg.IsAEAD() && alg.NonceSize() == len(nonce) && cs > 0 {
+		aead, err := NewAEAD(alg, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := make([]byte, len(nonce))
+		for i := 0; i*int(cs) < len(pt); i++ {
+			ct := aead.Seal(nil, legacyNonce(n, nonce, uint64(i)), pt[i*int(cs):min(len(pt), (i+1)*int(cs))], ad)
+			out = binary.BigEndian.AppendUint32(out, uint32(len(ct)))
+			out = append(out, ct...)
+		}
+	}
+	return binary.BigEndian.AppendUint32(out, 0)
+}
+
+func TestStreamTHSEVariants(t *testing.T) {
+	pt := streamTestData(1000)
+	for _, alg := range []Algorithm{AES128GCM, AES256GCM, ChaCha20Poly1305} {
+		key := streamTestKey(t, alg)
+		nonce := streamTestKey(t, AES128GCM)[:12]
+		// 3-byte chunks: 334 of them, so the counter XOR spans two bytes.
+		in := streamTHSE(t, 1, byte(alg), 3, nonce, key, []byte("aad"), pt)
+		got, err := openStream(key, in, &StreamOptions{AssociatedData: []byte("aad")})
+		if err != nil || !bytes.Equal(got, pt) {
+			t.Fatalf("%v: %v", alg, err)
+		}
+		if _, err := openStream(key, in, nil); !errors.Is(err, ErrAuthentication) {
+			t.Fatalf("%v without its associated data: %v", alg, err)
+		}
+	}
+	key := streamTestKey(t, AES256GCM)
+	n12 := make([]byte, 12)
+	for name, c := range map[string]struct {
+		in   []byte
+		want error
+	}{
+		"version":     {streamTHSE(t, 2, 2, 64, n12, key, nil, pt), ErrFormat},
+		"xchacha":     {streamTHSE(t, 1, 4, 64, make([]byte, 24), key, nil, pt), ErrInvalidAlgorithm},
+		"algorithm":   {streamTHSE(t, 1, 9, 64, n12, key, nil, pt), ErrInvalidAlgorithm},
+		"nonce size":  {streamTHSE(t, 1, 2, 64, make([]byte, 8), key, nil, pt), ErrFormat},
+		"chunk size":  {streamTHSE(t, 1, 2, 0, n12, key, nil, pt), ErrFormat},
+		"header only": {streamTHSE(t, 1, 2, 64, n12, key, nil, pt)[:20], ErrTruncated},
+		"long chunk":  {streamTHSE(t, 1, 2, 16, n12, key, nil, pt)[:33], ErrTruncated},
+	} {
+		if name == "long chunk" {
+			// A length prefix larger than chunk size + tag.
+			c.in = binary.BigEndian.AppendUint32(c.in, 1000)
+			c.want = ErrFormat
+		}
+		if _, err := openStream(key, c.in, nil); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", name, err, c.want)
+		}
+	}
+	// A chunk cut short.
+	in := streamTHSE(t, 1, 2, 64, n12, key, nil, pt)
+	if _, err := openStream(key, in[:33+4+40], nil); !errors.Is(err, ErrTruncated) {
+		t.Errorf("chunk cut short: %v", err)
 	}
 }
