@@ -62,6 +62,10 @@ const (
 	// authenticated.
 	MaxChunkSize = 16 << 20
 
+	// MaxStreamHeaderLen is the longest header a stream can have (a 255-byte
+	// key id).
+	MaxStreamHeaderLen = streamFixedLen + 255 + streamSaltLen
+
 	// maxStreamChunks is the number of chunks the 32-bit counter can name.
 	maxStreamChunks = 1 << 32
 )
@@ -134,6 +138,10 @@ func (h *StreamHeader) marshal() []byte {
 // [NewWriter] from r, leaving r positioned at the first chunk. It lets a
 // caller learn the key id before choosing a key. The header is not
 // authenticated until a chunk is opened.
+//
+// To pick the key and then decrypt a reader that cannot seek, wrap it in a
+// bufio.Reader, parse the bytes of Peek(MaxStreamHeaderLen) (fewer for a
+// short stream) and pass the bufio.Reader to [NewReader].
 func ReadStreamHeader(r io.Reader) (*StreamHeader, error) {
 	fixed := make([]byte, streamFixedLen)
 	if _, err := io.ReadFull(r, fixed[:4]); err != nil {

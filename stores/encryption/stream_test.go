@@ -1,6 +1,7 @@
 package encryption
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
@@ -167,6 +168,27 @@ func TestStreamHeader(t *testing.T) {
 	if h.Len() != len(ct)-r.Len() {
 		t.Fatalf("Len %d, consumed %d", h.Len(), len(ct)-r.Len())
 	}
+	// Peek the header of a non-seekable stream, then decrypt it.
+	long := sealStream(t, key, []byte("hello"), &StreamOptions{KeyID: strings.Repeat("k", 255)})
+	if len(long) != MaxStreamHeaderLen+5+16 {
+		t.Fatalf("longest header: stream of %d bytes", len(long))
+	}
+	br := bufio.NewReader(iotest.HalfReader(bytes.NewReader(long)))
+	peek, _ := br.Peek(MaxStreamHeaderLen)
+	h, err = ReadStreamHeader(bytes.NewReader(peek))
+	if err != nil || len(h.KeyID) != 255 {
+		t.Fatalf("peeked header: %v", err)
+	}
+	if got, err := io.ReadAll(streamMust(NewReader(br, key, nil))); err != nil || string(got) != "hello" {
+		t.Fatalf("after peek: %q %v", got, err)
+	}
+}
+
+func streamMust[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestStreamTamperEveryByte(t *testing.T) {
