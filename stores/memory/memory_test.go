@@ -17,24 +17,47 @@ import (
 	"github.com/truthound/truthound-go/stores/storetest"
 )
 
-type harness struct{ opts memory.Options }
+type harness struct {
+	opts memory.Options
+	st   *stores.Store
+}
 
-func (h harness) MakeStore(_ context.Context, _ testing.TB) (*stores.Store, error) {
+func (h *harness) MakeStore(_ context.Context, _ testing.TB) (*stores.Store, error) {
 	s, err := memory.New(h.opts)
 	if err != nil {
 		return nil, err
 	}
+	h.st = s.Store
 	return s.Store, nil
 }
 
-func (h harness) MakeExpectations(_ context.Context, _ testing.TB) (*stores.Expectations, error) {
+func (h *harness) MakeExpectations(_ context.Context, _ testing.TB) (*stores.Expectations, error) {
 	return memory.NewExpectations(h.opts)
 }
 
-func (harness) Close() {}
+// Snapshot lists every record the driver holds, body included.
+func (h *harness) Snapshot(ctx context.Context, _ testing.TB) ([]string, error) {
+	d := h.st.Driver()
+	var out []string
+	for m, err := range d.Scan(ctx, &driver.Filter{}) {
+		if err != nil {
+			return nil, err
+		}
+		r, err := d.Get(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%s %q %s %x", m.ID, r.Encoding, results.FormatTime(m.RunTime), r.Body))
+	}
+	return out, nil
+}
+
+func (*harness) Close() {}
+
+var _ storetest.Snapshotter = (*harness)(nil)
 
 func maker(opts memory.Options) storetest.HarnessMaker {
-	return func(context.Context, testing.TB) (storetest.Harness, error) { return harness{opts}, nil }
+	return func(context.Context, testing.TB) (storetest.Harness, error) { return &harness{opts: opts}, nil }
 }
 
 func TestConformance(t *testing.T) {

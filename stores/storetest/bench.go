@@ -27,7 +27,7 @@ func RunBenchmarks(b *testing.B, newHarness HarnessMaker) {
 	}{{"typical", typical}, {"1MB", large}} {
 		size := docSize(b, c.r)
 		b.Run("Save/"+c.name, func(b *testing.B) {
-			st := makeStore(ctx, b, newHarness)
+			_, st := makeStore(ctx, b, newHarness)
 			r := c.r.Clone()
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
@@ -41,7 +41,7 @@ func RunBenchmarks(b *testing.B, newHarness HarnessMaker) {
 			}
 		})
 		b.Run("Get/"+c.name, func(b *testing.B) {
-			st := makeStore(ctx, b, newHarness)
+			_, st := makeStore(ctx, b, newHarness)
 			mustSave(ctx, b, st, c.r)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
@@ -54,7 +54,7 @@ func RunBenchmarks(b *testing.B, newHarness HarnessMaker) {
 	}
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
-			st := makeStore(ctx, b, newHarness)
+			_, st := makeStore(ctx, b, newHarness)
 			fill(ctx, b, st, n)
 			queries := []struct {
 				name string

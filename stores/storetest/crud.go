@@ -309,10 +309,18 @@ var hostileIDs = []string{
 	strings.Repeat("é", 128), "\xff\xfe", "a\xc3", "_index", "_journal",
 }
 
-func testHostileIDs(ctx context.Context, t *testing.T, st *stores.Store) {
+func testHostileIDs(ctx context.Context, t *testing.T, h Harness, st *stores.Store) {
 	// A sentinel result that must survive every attempt.
 	keep := newResult(t, "keep", "a", naive(2024, 1, 1, 0, 0, 0, 0), results.Success, nil)
 	mustSave(ctx, t, st, keep)
+	snap, canSnap := h.(Snapshotter)
+	var before []string
+	if canSnap {
+		var err error
+		if before, err = snap.Snapshot(ctx, t); err != nil {
+			t.Fatalf("Snapshot: %v", err)
+		}
+	}
 	for _, id := range hostileIDs {
 		r := newResult(t, "placeholder", "hostile", naive(2024, 1, 1, 0, 0, 0, 0), results.Failure, nil)
 		r.RunID = id
@@ -341,6 +349,28 @@ func testHostileIDs(ctx context.Context, t *testing.T, st *stores.Store) {
 		t.Errorf("Get(keep): %v", err)
 	} else {
 		sameResult(t, "Get(keep)", keep, got)
+	}
+	if canSnap {
+		after, err := snap.Snapshot(ctx, t)
+		if err != nil {
+			t.Fatalf("Snapshot: %v", err)
+		}
+		slices.Sort(before)
+		slices.Sort(after)
+		if !slices.Equal(before, after) {
+			var added, removed []string
+			for _, a := range after {
+				if _, ok := slices.BinarySearch(before, a); !ok {
+					added = append(added, a)
+				}
+			}
+			for _, b := range before {
+				if _, ok := slices.BinarySearch(after, b); !ok {
+					removed = append(removed, b)
+				}
+			}
+			t.Errorf("rejected hostile ids changed what the backend holds: added %q, removed %q", added, removed)
+		}
 	}
 }
 
