@@ -301,7 +301,7 @@ func wantEmpty(ctx context.Context, t *testing.T, st *stores.Store, when string)
 	}
 }
 
-// HostileIDs lists ids every store must reject with ErrInvalid before any
+// hostileIDs lists ids every store must reject with ErrInvalid before any
 // driver sees them.
 var hostileIDs = []string{
 	"", ".", "..", "../x", "../../etc/passwd", "/abs", "/", "a/b", `a\b`, `..\x`, `C:\x`, ".hidden", ".tmp-123",
@@ -374,6 +374,7 @@ func testHostileIDs(ctx context.Context, t *testing.T, h Harness, st *stores.Sto
 	}
 }
 
+// quote quotes an id for messages, NULs and invalid bytes escaped.
 func quote(s string) string { return strconv.Quote(s) }
 
 func testUnicode(ctx context.Context, t *testing.T, st *stores.Store) {
