@@ -65,3 +65,29 @@ func ExampleParseTime() {
 	// Output:
 	// 2024-01-02T03:04:05.500000 2024-01-02T04:04:05+00:00 true
 }
+
+func ExampleEncode() {
+	r := results.FromValidators("orders.parquet", time.Date(2024, 1, 3, 0, 0, 0, 0, results.NaiveZone), nil, 0, 0)
+	r.RunID = "run_20240103_000000_00000000"
+	// Encode streams the document (here compact) to any io.Writer, such as a gzip writer.
+	if err := results.Encode(os.Stdout, r, true); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println()
+	// Output:
+	// {"run_id": "run_20240103_000000_00000000", "run_time": "2024-01-03T00:00:00", "data_asset": "orders.parquet", "status": "success", "results": [], "statistics": {"total_validators": 0, "passed_validators": 0, "failed_validators": 0, "error_validators": 0, "total_rows": 0, "total_columns": 0, "total_issues": 0, "critical_issues": 0, "high_issues": 0, "medium_issues": 0, "low_issues": 0, "execution_time_ms": 0.0, "pass_rate": 1.0, "issue_rate": 0.0}, "tags": {}, "metadata": {}, "suite_name": null, "runtime_environment": {}}
+}
+
+func ExampleUnmarshalSuite() {
+	s, err := results.UnmarshalSuite([]byte(`{"name": "customers", "data_asset": "customers.csv",
+	  "expectations": [{"expectation_type": "expect_column_values_to_not_be_null", "column": "email", "mostly": 0.95}],
+	  "created_at": "2024-01-02T03:04:05", "updated_at": "2024-01-02T03:04:05"}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e := s.Expectations[0]
+	fmt.Println(s.Name, e.ExpectationType, *e.Column, e.Mostly, e.Enabled)
+	// Output:
+	// customers expect_column_values_to_not_be_null email 0.95 true
+}
