@@ -333,6 +333,21 @@ func storeSuite(t *testing.T, s Store) {
 	if vs, err := s.Versions(ctx, "alpha"); err != nil || fmt.Sprint(vs) != "[1 2 3]" {
 		t.Fatalf("versions %v %v", vs, err)
 	}
+	// Re-saving an old version (as a rotation overlap does) changes that
+	// version only.
+	if _, ok := s.(*EnvStore); !ok {
+		k1 := mk(1, 1)
+		k1.ExpiresAt = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+		if err := s.Save(ctx, k1); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Load(ctx, "alpha", 1); err != nil || !got.ExpiresAt.Equal(k1.ExpiresAt) {
+			t.Fatalf("re-saved version 1: %v %v", got, err)
+		}
+		if got, err := s.Load(ctx, "alpha", 0); err != nil || got.Version != 3 {
+			t.Fatalf("current after re-saving version 1: %v %v", got, err)
+		}
+	}
 	// Loaded keys are copies.
 	k.Material[0] = 99
 	if k2, _ := s.Load(ctx, "alpha", 3); k2.Material[0] != 3 {
@@ -404,10 +419,21 @@ func (c *clock) add(d time.Duration) {
 }
 
 func TestManagerLifecycle(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { managerLifecycle(t, NewMemoryStore()) })
+	t.Run("file", func(t *testing.T) {
+		s, err := OpenFileStore(t.TempDir(), FileStoreOptions{MasterKey: fixtureMasterKey()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		managerLifecycle(t, s)
+	})
+}
+
+func managerLifecycle(t *testing.T, store Store) {
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	var events []Event
-	m, err := NewManager(NewMemoryStore(), &ManagerOptions{
+	m, err := NewManager(store, &ManagerOptions{
 		TTL:             30 * 24 * time.Hour,
 		RotationOverlap: 7 * 24 * time.Hour,
 		Audit:           func(e Event) { events = append(events, e) },
