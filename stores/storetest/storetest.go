@@ -76,6 +76,7 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 			tc.fn(ctx, t, st)
 		})
 	}
+	t.Run("Leaks", func(t *testing.T) { testLeaks(context.Background(), t, newHarness) })
 	t.Run("HostileIDs", func(t *testing.T) {
 		ctx := context.Background()
 		h, st := makeStore(ctx, t, newHarness)

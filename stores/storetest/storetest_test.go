@@ -21,7 +21,8 @@ import (
 // catches it.
 type broken struct {
 	*memory.Driver
-	bug string
+	bug    string
+	leaked []*os.File
 }
 
 func (b *broken) Put(ctx context.Context, r *driver.Record) error {
@@ -99,6 +100,29 @@ func (b *broken) Scan(ctx context.Context, f *driver.Filter) iter.Seq2[driver.Me
 		sel = sel[:1000]
 	}
 	sel = driver.Page(sel, f)
+	if b.bug == "leaky-scan" {
+		// Feeds the iterator from a goroutine that nobody stops.
+		ch := make(chan driver.Meta)
+		go func() {
+			for _, m := range sel {
+				ch <- m
+			}
+			close(ch)
+		}()
+		return func(yield func(driver.Meta, error) bool) {
+			for m := range ch {
+				if !yield(m, nil) {
+					return
+				}
+			}
+		}
+	}
+	if b.bug == "leaky-fd" {
+		if f, err := os.Open(os.DevNull); err == nil {
+			_ = f // never closed
+			b.leaked = append(b.leaked, f)
+		}
+	}
 	return func(yield func(driver.Meta, error) bool) {
 		for _, m := range sel {
 			if !yield(m, nil) {
@@ -187,6 +211,8 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{"first-page-only", []string{"Many"}},
 		{"stale-replace", []string{"Replace", "ConcurrentSameID"}},
 		{"unstable-snapshot", []string{"HostileIDs"}},
+		{"leaky-scan", []string{"Leaks"}},
+		{"leaky-fd", []string{"Leaks"}},
 	} {
 		t.Run(c.bug, func(t *testing.T) {
 			run := "^TestSuiteOnBrokenDriver$/^(" + strings.Join(c.subtests, "|") + ")$"
