@@ -23,6 +23,12 @@
 // variable TRUTHOUND_TESTDATA or by walking up from the working directory to
 // a folder shared/testdata).
 //
+// Harnesses may also implement Snapshotter (list what the backend has
+// written, so rejected calls are shown to write nothing) and Reopener (open
+// another store over the same place, so persistence and two stores sharing
+// one place are checked); the subtests that need them are skipped, with a
+// message, for harnesses that do not.
+//
 // The fixture test fails when the test data is missing and the environment
 // variable CI is set; otherwise it is skipped with a message. In -short mode
 // the 10 MB result and the store of ManyResults results are skipped.

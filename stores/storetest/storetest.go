@@ -77,11 +77,21 @@ func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 		})
 	}
 	t.Run("Leaks", func(t *testing.T) { testLeaks(context.Background(), t, newHarness) })
-	t.Run("HostileIDs", func(t *testing.T) {
-		ctx := context.Background()
-		h, st := makeStore(ctx, t, newHarness)
-		testHostileIDs(ctx, t, h, st)
-	})
+	withHarness := []struct {
+		name string
+		fn   func(context.Context, *testing.T, Harness, *stores.Store)
+	}{
+		{"HostileIDs", testHostileIDs},
+		{"Reopen", testReopen},
+		{"TwoInstances", testTwoInstances},
+	}
+	for _, tc := range withHarness {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			h, st := makeStore(ctx, t, newHarness)
+			tc.fn(ctx, t, h, st)
+		})
+	}
 	expTests := []struct {
 		name string
 		fn   func(context.Context, *testing.T, *stores.Expectations)

@@ -144,11 +144,36 @@ func (h *harness) MakeStore(context.Context, testing.TB) (*stores.Store, error) 
 		return nil, err
 	}
 	h.d = d
-	if h.bug == "" {
-		return stores.New(d, nil), nil
-	}
-	return stores.New(&broken{Driver: d, bug: h.bug}, nil), nil
+	return h.wrap(d), nil
 }
+
+// wrap returns a store over d whose Close leaves d open, so the data
+// persists for OpenAgain as files would.
+func (h *harness) wrap(d *memory.Driver) *stores.Store {
+	var drv driver.Driver = persistent{d}
+	if h.bug != "" {
+		drv = persistent{&broken{Driver: d, bug: h.bug}}
+	}
+	return stores.New(drv, nil)
+}
+
+// OpenAgain opens another store over the same driver.
+func (h *harness) OpenAgain(context.Context, testing.TB) (*stores.Store, error) {
+	if h.bug == "forgets-on-reopen" {
+		d, err := memory.NewDriver(memory.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return h.wrap(d), nil
+	}
+	return h.wrap(h.d), nil
+}
+
+// persistent is a driver whose Close does nothing: the data outlives the
+// store, as on disk.
+type persistent struct{ driver.Driver }
+
+func (persistent) Close() error { return nil }
 
 func (h *harness) MakeExpectations(context.Context, testing.TB) (*stores.Expectations, error) {
 	return memory.NewExpectations(memory.Options{})
@@ -177,7 +202,10 @@ func (h *harness) Snapshot(ctx context.Context, _ testing.TB) ([]string, error) 
 
 func (*harness) Close() {}
 
-var _ storetest.Snapshotter = (*harness)(nil)
+var (
+	_ storetest.Snapshotter = (*harness)(nil)
+	_ storetest.Reopener    = (*harness)(nil)
+)
 
 func maker(bug string) storetest.HarnessMaker {
 	return func(context.Context, testing.TB) (storetest.Harness, error) { return &harness{bug: bug}, nil }
@@ -212,6 +240,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{"stale-replace", []string{"Replace", "ConcurrentSameID"}},
 		{"unstable-snapshot", []string{"HostileIDs"}},
 		{"leaky-scan", []string{"Leaks"}},
+		{"forgets-on-reopen", []string{"Reopen", "TwoInstances"}},
 		{"leaky-fd", []string{"Leaks"}},
 	} {
 		t.Run(c.bug, func(t *testing.T) {
