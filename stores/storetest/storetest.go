@@ -35,7 +35,9 @@ type Snapshotter interface {
 type HarnessMaker func(ctx context.Context, t testing.TB) (Harness, error)
 
 // RunConformanceTests runs the whole conformance suite as subtests of t, each
-// on a new store made by a harness from newHarness.
+// on a new store made by a harness from newHarness. The subtests run one
+// after the other; do not call it from a parallel test, as the Leaks subtest
+// counts the goroutines and file descriptors of the whole process.
 func RunConformanceTests(t *testing.T, newHarness HarnessMaker) {
 	t.Helper()
 	tests := []struct {
