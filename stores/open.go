@@ -2,6 +2,7 @@ package stores
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -80,8 +81,15 @@ func Available(name string) bool {
 func openDriver(ctx context.Context, rawURL string, c driver.Collection) (driver.Driver, Options, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, Options{}, fmt.Errorf("%w: store URL %q: %v", ErrInvalid, rawURL, err)
+		// url.Error repeats the URL, which may hold a password: keep only
+		// the reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, Options{}, fmt.Errorf("%w: store URL does not parse: %v", ErrInvalid, err)
 	}
+	rawURL = redact(rawURL)
 	if u.Scheme == "" {
 		return nil, Options{}, fmt.Errorf("%w: store URL %q has no scheme (want one of %s)",
 			ErrInvalid, rawURL, strings.Join(schemesList(), ", "))
@@ -113,7 +121,7 @@ func schemesList() []string {
 func Open(ctx context.Context, rawURL string) (*Store, error) {
 	d, opts, err := openDriver(ctx, rawURL, driver.Results)
 	if err != nil {
-		return nil, &Error{Op: "open", Backend: rawURL, Kind: kindOf(err, ErrConnection), Err: err}
+		return nil, &Error{Op: "open", Backend: redact(rawURL), Kind: kindOf(err, ErrConnection), Err: err}
 	}
 	return New(d, &opts), nil
 }
@@ -123,7 +131,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 func OpenExpectations(ctx context.Context, rawURL string) (*Expectations, error) {
 	d, opts, err := openDriver(ctx, rawURL, driver.Expectations)
 	if err != nil {
-		return nil, &Error{Op: "open", Backend: rawURL, Kind: kindOf(err, ErrConnection), Err: err}
+		return nil, &Error{Op: "open", Backend: redact(rawURL), Kind: kindOf(err, ErrConnection), Err: err}
 	}
 	return NewExpectations(d, &opts), nil
 }
@@ -162,4 +170,19 @@ func UnknownParams(q url.Values, known ...string) error {
 	}
 	slices.Sort(bad)
 	return fmt.Errorf("%w: unknown option(s) %s (known: %s)", ErrInvalid, strings.Join(bad, ", "), strings.Join(known, ", "))
+}
+
+// redact hides the password of a URL for messages; a URL that does not parse
+// is not shown at all.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return u.Redacted()
+		}
+	}
+	return rawURL
 }

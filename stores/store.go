@@ -165,11 +165,11 @@ func (s *Store) Save(ctx context.Context, r *results.ValidationResult) error {
 		return s.wrap("save", "", ErrInvalid, fmt.Errorf("%w: nil result", ErrInvalid))
 	}
 	id := r.RunID
-	if err := s.ready(ctx); err != nil {
-		return s.wrap("save", id, ErrConnection, err)
-	}
 	if err := validResult(r); err != nil {
 		return s.wrap("save", id, ErrInvalid, err)
+	}
+	if err := s.ready(ctx); err != nil {
+		return s.wrap("save", id, ErrConnection, err)
 	}
 	doc, err := results.Marshal(r)
 	if err != nil {
@@ -324,22 +324,29 @@ func (s *Store) Iter(ctx context.Context, q *Query) iter.Seq2[*results.Validatio
 // Query returns the results q selects (nil: all), in q's order. Results whose
 // documents cannot be read are left out and reported together in the error,
 // which then wraps ErrRead; the readable results are returned as well, so a
-// caller may use them and report the error.
+// caller may use them and report the error. When the index itself cannot be
+// scanned, Query returns no results and that error.
 func (s *Store) Query(ctx context.Context, q *Query) ([]*results.ValidationResult, error) {
 	var out []*results.ValidationResult
 	var bad []error
-	for r, err := range s.Iter(ctx, q) {
+	for m, err := range s.scan(ctx, "query", q) {
 		if err != nil {
-			if errors.Is(err, ErrRead) {
-				bad = append(bad, err)
-				continue
-			}
+			return nil, err
+		}
+		r, err := s.Get(ctx, m.ID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			continue // deleted since the scan
+		case errors.Is(err, ErrRead):
+			bad = append(bad, err)
+			continue
+		case err != nil:
 			return nil, err
 		}
 		out = append(out, r)
 	}
 	if len(bad) > 0 {
-		return out, s.wrap("query", "", ErrRead, fmt.Errorf("%d unreadable results: %w", len(bad), errors.Join(bad...)))
+		return out, s.wrap("query", "", ErrRead, fmt.Errorf("%w: %d unreadable results: %w", ErrRead, len(bad), errors.Join(bad...)))
 	}
 	return out, nil
 }

@@ -241,11 +241,18 @@ func (d *Driver) Count(ctx context.Context, f *driver.Filter) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	all, err := d.metas()
-	if err != nil {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if err := d.check(); err != nil {
 		return 0, err
 	}
-	return driver.CountMatches(all, f), nil
+	n := 0
+	for _, r := range d.items {
+		if f.Match(&r.Meta) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Clear removes every item.
