@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/truthound/truthound-go/results"
+	"github.com/truthound/truthound-go/stores/driver"
 )
 
 // Entry is the index entry of a stored result: what queries filter on,
@@ -26,7 +27,7 @@ func (s *Store) List(ctx context.Context, q *Query) ([]Entry, error) {
 			return nil, err
 		}
 		out = append(out, Entry{RunID: m.ID, DataAsset: m.DataAsset, RunTime: m.RunTime,
-			Status: results.Status(m.Status), Tags: m.Tags})
+			Status: results.Status(m.Status), Tags: driver.CloneTags(m.Tags)})
 	}
 	return out, nil
 }

@@ -25,12 +25,11 @@
 //   - the journal line is written before the rename, so a writer killed
 //     between the two loses nothing: the next writer finishes the rename; a
 //     torn last journal line is cut off;
-//   - durability: when Save returns, the document (in its fsynced temporary
-//     file) and its journal line are on disk; the rename is made durable by
-//     the folder fsync of the next fold, and until then the journal lets the
-//     next writer redo it. This relies on a journaling file system (ext4,
-//     XFS, btrfs) making a new file's name durable with the file's fsync, as
-//     they do; strict POSIX would need one more folder fsync per save;
+//   - durability: when Save returns, the document has been written to a
+//     temporary file and fsynced, its journal line appended and fsynced, the
+//     file renamed into place and the folder fsynced, so the save survives a
+//     crash on any POSIX file system; a crash between the journal line and
+//     the rename is finished by the next writer;
 //   - readers in other processes see new saves (they re-read the journal tail
 //     when it grows and everything when the index is rewritten);
 //   - a missing or corrupt index is rebuilt from the data files (a corrupt

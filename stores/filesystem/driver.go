@@ -835,6 +835,13 @@ func (d *Driver) Put(ctx context.Context, r *driver.Record) error {
 		if old != nil && old.file != name {
 			os.Remove(d.path(old.file))
 		}
+		// Make the new name durable before acknowledging, as strict POSIX
+		// asks (the file's own fsync suffices on ext4, XFS and btrfs, not
+		// everywhere).
+		if err := atomicfile.SyncDir(d.dir); err != nil {
+			d.st.apply(&rec) // the journal holds the save; the next fold syncs again
+			return fmt.Errorf("%w: sync %s: %w", driver.ErrWrite, d.dir, err)
+		}
 		rec.Tmp = ""
 		d.st.apply(&rec)
 		return nil
