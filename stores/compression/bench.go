@@ -159,10 +159,13 @@ func rate(n int, minTime time.Duration, f func() error) (float64, error) {
 	return float64(n) * float64(runs) / el.Seconds() / 1e6, nil
 }
 
-var heapInUse = metrics.Sample{Name: "/memory/classes/heap/objects:bytes"}
+const (
+	heapObjectsMetric = "/memory/classes/heap/objects:bytes" // live objects and unswept garbage
+	heapLiveMetric    = "/gc/heap/live:bytes"                // live objects as of the last GC
+)
 
-func heapObjects() int64 {
-	s := []metrics.Sample{heapInUse}
+func heapMetric(name string) int64 {
+	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return 0
@@ -171,9 +174,13 @@ func heapObjects() int64 {
 }
 
 // peakMemory runs f once after a GC (which also empties the codec pools,
-// so f pays for fresh codecs) and returns the highest heap in use above
-// the starting point, sampled every 100 µs.
-func peakMemory(f func()) int64 {
+// so f pays for fresh codecs) and returns the highest heap in use (objects
+// and garbage not yet swept) above the starting point, sampled every 100 µs.
+func peakMemory(f func()) int64 { return peakHeap(heapObjectsMetric, f) }
+
+// peakHeap is peakMemory for the given runtime/metrics heap metric.
+func peakHeap(metric string, f func()) int64 {
+	heapObjects := func() int64 { return heapMetric(metric) }
 	runtime.GC()
 	runtime.GC()
 	base := heapObjects()

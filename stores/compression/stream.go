@@ -41,7 +41,7 @@ func NewWriter(w io.Writer, a Algorithm, l Level) (io.WriteCloser, error) {
 	case Deflate:
 		return zlib.NewWriterLevel(w, lvl)
 	case Zstd:
-		return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(lvl)))
+		return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(lvl)), zstd.WithEncoderConcurrency(1))
 	case LZ4:
 		zw := lz4.NewWriter(w)
 		if err := zw.Apply(lz4.CompressionLevelOption(lz4Level(lvl))); err != nil {
