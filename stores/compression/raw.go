@@ -81,7 +81,13 @@ func (r *rawCodec) compress(src []byte) ([]byte, error) {
 		if n := s2.MaxEncodedLen(len(src)); len(r.out) < n {
 			r.out = make([]byte, n)
 		}
-		return s2.EncodeSnappy(r.out, src), nil
+		switch r.lvl {
+		case 0:
+			return s2.EncodeSnappy(r.out, src), nil
+		case 1:
+			return s2.EncodeSnappyBetter(r.out, src), nil
+		}
+		return s2.EncodeSnappyBest(r.out, src), nil
 	case Zstd:
 		r.out = r.zse.EncodeAll(src, r.out[:0])
 		return r.out, nil
@@ -170,7 +176,29 @@ func (r *rawCodec) decompress(dst, src []byte) ([]byte, error) {
 	case BZ2:
 		rd = bzip2.NewReader(br)
 	}
-	b := bytes.NewBuffer(dst)
-	_, err := b.ReadFrom(rd)
-	return b.Bytes(), err
+	// Read straight into dst's spare capacity, growing it when full (what
+	// io.ReadAll does, appending to dst), but probe with one byte first so
+	// an output that fits exactly is not copied to see the end.
+	var probe [1]byte
+	for {
+		if len(dst) == cap(dst) {
+			n, err := io.ReadFull(rd, probe[:])
+			if n == 0 {
+				if err == io.EOF {
+					return dst, nil
+				}
+				return dst, err
+			}
+			dst = append(dst, probe[0])
+			continue
+		}
+		n, err := rd.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
 }
