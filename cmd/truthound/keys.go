@@ -92,8 +92,8 @@ Key material is never printed.`,
 		Short: "List the keys (never their material)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != "text" && output != "json" {
-				return fmt.Errorf("--output %q: %w: want text or json", output, encryption.ErrInvalidOption)
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			m, err := f.manager(cmd)
 			if err != nil {
@@ -106,7 +106,7 @@ Key material is never printed.`,
 			return keysPrintList(cmd, infos, output)
 		},
 	}
-	list.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	outputFlag(list, &output)
 
 	rotate := &cobra.Command{
 		Use:   "rotate ID",
