@@ -36,7 +36,10 @@
 //     one is kept beside as _index.corrupt-<time>.bak), never emptied;
 //   - a corrupt data file gives an error wrapping driver.ErrRead that names
 //     the file, and every other result stays readable; Verify lists such
-//     problems.
+//     problems;
+//   - a folder this process may read but not write (another user's store, an
+//     archive, a read-only mount) opens read-only: queries, Get and Verify
+//     work, and Save, Delete and RebuildIndex fail with driver.ErrWrite.
 //
 // The original ignores the journal, the lock and the temporary files
 // (".tmp-<pid>-<random>"): it only reads _index.json and *.json / *.json.gz.

@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
@@ -209,9 +211,12 @@ type Driver struct {
 	mu     sync.Mutex // guards everything below and every use of lk
 	inited bool
 	closed bool
-	lk     *lockFile
-	jf     *os.File // the journal, opened for appending
-	st     state
+	// readOnly is set when the folder cannot be written (permissions, a
+	// read-only mount): reads work, writes fail with driver.ErrWrite.
+	readOnly bool
+	lk       *lockFile
+	jf       *os.File // the journal, opened for appending
+	st       state
 }
 
 var (
@@ -279,6 +284,9 @@ func (d *Driver) initLocked() error {
 		return nil
 	}
 	lk, err := openLock(d.path(lockName))
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return d.initReadOnly()
+	}
 	if err != nil {
 		return fmt.Errorf("%w: open lock file: %w", driver.ErrWrite, err)
 	}
@@ -305,6 +313,59 @@ func (d *Driver) initLocked() error {
 	}
 	d.inited = true
 	return nil
+}
+
+// initReadOnly opens a folder this process cannot write: a store of another
+// user, an archive, a read-only mount. The lock and journal are used when
+// they exist (a shared lock needs no write access) and the index is loaded;
+// nothing is repaired, and writes fail.
+func (d *Driver) initReadOnly() error {
+	if f, err := os.Open(d.path(lockName)); err == nil {
+		d.lk = &lockFile{f: f}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%w: open lock file: %w", driver.ErrRead, err)
+	}
+	if f, err := os.Open(d.path(journalName)); err == nil {
+		d.jf = f
+	} else if !errors.Is(err, os.ErrNotExist) {
+		d.closeFiles()
+		return fmt.Errorf("%w: open journal: %w", driver.ErrRead, err)
+	}
+	if err := d.lk.rlock(); err != nil {
+		d.closeFiles()
+		return fmt.Errorf("%w: lock %s: %w", driver.ErrRead, d.dir, err)
+	}
+	st, _, err := d.readState()
+	d.lk.unlock()
+	if errors.Is(err, errBadIndex) {
+		err = fmt.Errorf("%w: %w; the folder is read-only, so it cannot be rebuilt here (run `truthound store rebuild-index` with write access)", driver.ErrRead, err)
+	}
+	if err != nil {
+		d.closeFiles()
+		return err
+	}
+	d.st = st
+	d.readOnly = true
+	d.inited = true
+	return nil
+}
+
+// errReadOnly is the error of a write to a read-only folder.
+func (d *Driver) errReadOnly() error {
+	return fmt.Errorf("%w: %s is read-only for this process", driver.ErrWrite, d.dir)
+}
+
+// journalSize returns the size of the journal (0 when a read-only folder has
+// none).
+func (d *Driver) journalSize() (int64, error) {
+	if d.jf == nil {
+		return 0, nil
+	}
+	fi, err := d.jf.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("%w: stat journal: %w", driver.ErrRead, err)
+	}
+	return fi.Size(), nil
 }
 
 func (d *Driver) closeFiles() {
@@ -607,16 +668,19 @@ func (d *Driver) sync(exclusive bool) error {
 	if err != nil {
 		return fmt.Errorf("%w: stat index: %w", driver.ErrRead, err)
 	}
-	fi, err := d.jf.Stat()
+	jsize, err := d.journalSize()
 	if err != nil {
-		return fmt.Errorf("%w: stat journal: %w", driver.ErrRead, err)
+		return err
 	}
-	if !d.st.loaded || idx != d.st.idx || fi.Size() < d.st.jOff {
+	if !d.st.loaded || idx != d.st.idx || jsize < d.st.jOff {
 		if exclusive {
 			return d.loadExclusive()
 		}
 		st, _, err := d.readState()
 		if errors.Is(err, errBadIndex) {
+			if d.readOnly {
+				return fmt.Errorf("%w: %w; the folder is read-only, so it cannot be rebuilt here", driver.ErrRead, err)
+			}
 			return d.upgradeAndLoad()
 		}
 		if err != nil {
@@ -625,10 +689,10 @@ func (d *Driver) sync(exclusive bool) error {
 		d.st = st
 		return nil
 	}
-	if fi.Size() == d.st.jOff {
+	if jsize == d.st.jOff {
 		return nil
 	}
-	buf := make([]byte, fi.Size()-d.st.jOff)
+	buf := make([]byte, jsize-d.st.jOff)
 	n, err := d.jf.ReadAt(buf, d.st.jOff)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: read journal: %w", driver.ErrRead, err)
@@ -674,11 +738,11 @@ func (d *Driver) refresh() error {
 	if err != nil {
 		return fmt.Errorf("%w: stat index: %w", driver.ErrRead, err)
 	}
-	fi, err := d.jf.Stat()
+	jsize, err := d.journalSize()
 	if err != nil {
-		return fmt.Errorf("%w: stat journal: %w", driver.ErrRead, err)
+		return err
 	}
-	if d.st.loaded && idx == d.st.idx && fi.Size() == d.st.jOff {
+	if d.st.loaded && idx == d.st.idx && jsize == d.st.jOff {
 		return nil
 	}
 	if err := d.lk.rlock(); err != nil {
@@ -696,6 +760,9 @@ func (d *Driver) refresh() error {
 func (d *Driver) withWriteLock(ctx context.Context, fn func() error) error {
 	if err := d.ready(ctx); err != nil {
 		return err
+	}
+	if d.readOnly {
+		return d.errReadOnly()
 	}
 	if err := d.lk.lock(); err != nil {
 		return fmt.Errorf("%w: lock %s: %w", driver.ErrWrite, d.dir, err)
@@ -802,6 +869,10 @@ func (d *Driver) Put(ctx context.Context, r *driver.Record) error {
 	if err := d.ready(ctx); err != nil {
 		d.mu.Unlock()
 		return err
+	}
+	if d.readOnly {
+		d.mu.Unlock()
+		return d.errReadOnly()
 	}
 	d.mu.Unlock()
 	tmp, err := atomicfile.WriteTemp(d.dir, r.Body, 0o644)
@@ -1091,7 +1162,7 @@ func (d *Driver) Close() error {
 		return nil
 	}
 	var err error
-	if d.inited && d.coll == driver.Results {
+	if d.inited && d.coll == driver.Results && !d.readOnly {
 		err = d.lk.lock()
 		if err == nil {
 			err = d.sync(true)

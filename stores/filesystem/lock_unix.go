@@ -22,7 +22,12 @@ func openLock(path string) (*lockFile, error) {
 	return &lockFile{f: f}, nil
 }
 
+// flock applies how to the lock; a nil lockFile (a read-only folder that
+// has no lock file, such as one the original wrote) locks nothing.
 func (l *lockFile) flock(how int) error {
+	if l == nil {
+		return nil
+	}
 	for {
 		err := syscall.Flock(int(l.f.Fd()), how)
 		if !errors.Is(err, syscall.EINTR) {
@@ -39,7 +44,12 @@ func (l *lockFile) rlock() error { return l.flock(syscall.LOCK_SH) }
 
 func (l *lockFile) unlock() error { return l.flock(syscall.LOCK_UN) }
 
-func (l *lockFile) close() error { return l.f.Close() }
+func (l *lockFile) close() error {
+	if l == nil {
+		return nil
+	}
+	return l.f.Close()
+}
 
 // fileID identifies a version of a file: a rewrite by rename changes the
 // inode, an append changes the size.

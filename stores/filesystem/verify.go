@@ -73,6 +73,9 @@ func (d *Driver) RebuildIndex(ctx context.Context) error {
 	if err := d.ready(ctx); err != nil {
 		return err
 	}
+	if d.readOnly {
+		return d.errReadOnly()
+	}
 	if err := d.lk.lock(); err != nil {
 		return fmt.Errorf("%w: lock %s: %w", driver.ErrWrite, d.dir, err)
 	}
